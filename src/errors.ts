@@ -1,0 +1,40 @@
+/**
+ * One hierarchy for every failure rolewatch reports. Messages never carry a
+ * secret: callers pass what happened (status, path, code), not bodies.
+ */
+export class RolewatchError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad configuration: every problem at once, each naming its key and what is allowed. */
+export class ConfigError extends RolewatchError {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join("; ")}`);
+  }
+}
+
+export type ImdsFailure =
+  | "unreachable" // connection refused or reset, DNS, no route
+  | "timeout"
+  | "token-refused" // the token PUT was answered with an error status
+  | "unauthorized" // 401 even with a fresh token
+  | "disabled" // 403: IMDS turned off for this instance
+  | "throttled" // 429
+  | "server-error" // 5xx
+  | "bad-response" // malformed JSON, a value out of shape, a body over the cap
+  | "unexpected-status";
+
+/** IMDS could not be read. `failure` is a closed set, fit for a metric label. */
+export class ImdsError extends RolewatchError {
+  constructor(
+    readonly failure: ImdsFailure,
+    readonly path: string,
+    readonly status?: number,
+    options?: ErrorOptions,
+  ) {
+    super(`IMDS ${path}: ${failure}${status === undefined ? "" : ` (HTTP ${status})`}`, options);
+  }
+}

@@ -1,0 +1,45 @@
+import type { Secret } from "../secret.js";
+
+/** `iam/info`: the instance profile IMDS says is attached. */
+export interface IamInfo {
+  code: string;
+  lastUpdated: number; // ms since epoch
+  instanceProfileArn: string;
+  instanceProfileId: string;
+}
+
+/** What `iam/security-credentials/<role>` serves, once parsed. */
+export type ServedCredentials =
+  | {
+      code: "Success";
+      type: string;
+      accessKeyId: string;
+      expiration: number; // ms since epoch
+      lastUpdated: number; // ms since epoch
+      /** Only to sign the STS call; never logged, stored or exported. */
+      secretAccessKey: Secret;
+      sessionToken: Secret;
+    }
+  | {
+      /** Anything but Success, e.g. AssumeRoleUnauthorizedAccess: a state, not an error. */
+      code: string;
+      message: string;
+      lastUpdated: number;
+    };
+
+export interface IdentityDocument {
+  accountId: string;
+  region: string;
+  instanceId: string;
+  availabilityZone?: string;
+}
+
+/**
+ * One read of the IAM part of IMDS. `null` means IMDS answered 404: no profile
+ * attached, or no role in it. These are values, not errors.
+ */
+export interface ImdsView {
+  info: IamInfo | null;
+  role: string | null;
+  credentials: ServedCredentials | null;
+}
