@@ -1,0 +1,142 @@
+/**
+ * rolewatch's configuration: the YAML file, overridden by ROLEWATCH_*
+ * environment variables, overridden by flags, every option described once in
+ * src/config/options.ts. A bad configuration is one ConfigError listing every problem.
+ */
+import { readFileSync } from "node:fs";
+import { ConfigError } from "./errors.js";
+import { readEnvSettings, type Env } from "./config/env.js";
+import { readYamlSettings } from "./config/file.js";
+import { parseFlags, type FlagSpecs, type FlagValues } from "./config/flags.js";
+import { DEFAULT_CONFIG_FILE, type LogLevel, type OptionValues } from "./config/options.js";
+import { CONFIG_FLAGS, flagSettings, merge, parseSettings, type Layer } from "./config/resolve.js";
+
+export {
+  cronExpression, duration, durationOneOf, formatDuration, parseDuration, POLL_INTERVALS, seconds,
+} from "./config/duration.js";
+export { parseFlags, type FlagSpec, type FlagSpecs, type FlagValues, type ParsedFlags } from "./config/flags.js";
+export { optionsHelp, optionsMarkdown } from "./config/help.js";
+export { DEFAULT_CONFIG_FILE, GROUPS, LOG_LEVELS, OPTIONS, type LogLevel, type OptionSpec } from "./config/options.js";
+export { bool, number, oneOf, optional, path, type Parsed, type Parser } from "./config/parsers.js";
+export { baseUrl, listenAddress, port, region, type ListenAddress } from "./config/address.js";
+
+export interface Config {
+  imds: { endpoint: string; tokenTtlSeconds: number; timeoutMs: number; allowV1: boolean };
+  poll: { intervalMs: number };
+  sts: { intervalMs: number };
+  controlPlane: { intervalMs: number; association: boolean };
+  /** null: the region of the instance identity document. */
+  region: string | null;
+  /** host "" listens on every interface; IPv6 hosts come without brackets. */
+  http: { host: string; port: number };
+  log: { level: LogLevel };
+  state: { dir: string };
+  /** The file actually read; null when the default file is absent. */
+  configFile: string | null;
+}
+
+/** Reads a file's text; null when it does not exist. Other failures throw. */
+export type ReadFile = (path: string) => string | null;
+
+export interface LoadInput<S extends FlagSpecs> {
+  argv: readonly string[];
+  env: Env;
+  readFile?: ReadFile;
+  /** A command's own flags (`check --json`), parsed in the same pass as the table's. */
+  flags?: S;
+}
+
+export interface Loaded<S extends FlagSpecs> {
+  config: Config;
+  /** Positional arguments left. */
+  rest: string[];
+  /** Values of `input.flags` that were given. */
+  flags: FlagValues<S>;
+  /** Not fatal, worth logging: ROLEWATCH_* variables no option reads. */
+  warnings: string[];
+}
+
+/** Throws ConfigError listing every problem in the file, the environment and the flags. */
+export function loadConfig<S extends FlagSpecs = Record<never, never>>(input: LoadInput<S>): Loaded<S> {
+  const flagProblems: string[] = [];
+  const envProblems: string[] = [];
+  const fileProblems: string[] = [];
+  const parsed = parseFlags(input.argv, { ...input.flags, ...CONFIG_FLAGS });
+  flagProblems.push(...parsed.problems);
+  const flagLayer = flagSettings(parsed.values);
+  const env = readEnvSettings(input.env);
+  const envLayer = parseSettings(env.settings, envProblems);
+  const file = chooseFile(envLayer, flagLayer, env.settings.find((s) => s.key === "config")?.source);
+  const text = readConfigFile(file.path, file.explicitly, input.readFile ?? readFileOrNull, fileProblems);
+  const fileLayer = text === null ? new Map() : fileSettings(text, file.path, fileProblems);
+  const problems = [...fileProblems, ...envProblems, ...flagProblems];
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = toConfig(merge(fileLayer, envLayer, flagLayer), text === null ? null : file.path);
+  const own = Object.keys(input.flags ?? {}).map((name) => [name, parsed.values[name]]);
+  const flags = Object.fromEntries(own.filter(([, value]) => value !== undefined)) as FlagValues<S>;
+  return { config, rest: parsed.rest, flags, warnings: env.warnings };
+}
+
+/** Problems in one config file on its own (`rolewatch config check FILE`); empty when it is fine. */
+export function checkConfigFile(path: string, readFile: ReadFile = readFileOrNull): string[] {
+  const problems: string[] = [];
+  const text = readConfigFile(path, "the command line", readFile, problems);
+  if (text !== null) fileSettings(text, path, problems);
+  return problems;
+}
+
+function fileSettings(text: string, path: string, problems: string[]): Layer {
+  const layer = readYamlSettings(text, path);
+  problems.push(...layer.problems);
+  return parseSettings(layer.settings, problems);
+}
+
+function chooseFile(env: Layer, flags: Layer, envSource = "the environment") {
+  const fromFlag = flags.get("config");
+  const fromEnv = env.get("config");
+  if (typeof fromFlag === "string") return { path: fromFlag, explicitly: "--config" };
+  if (typeof fromEnv === "string") return { path: fromEnv, explicitly: envSource };
+  return { path: DEFAULT_CONFIG_FILE, explicitly: null };
+}
+
+/** The file's text; null when it is absent, which is only a problem when it was named explicitly. */
+function readConfigFile(path: string, explicitly: string | null, readFile: ReadFile, problems: string[]): string | null {
+  let text: string | null;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    problems.push(`config file ${path}: cannot be read (${reason})`);
+    return null;
+  }
+  if (text === null && explicitly !== null) problems.push(`config file ${path} (from ${explicitly}) does not exist`);
+  return text;
+}
+
+export function readFileOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+function toConfig(v: OptionValues, configFile: string | null): Config {
+  return {
+    imds: {
+      endpoint: v["imds.endpoint"],
+      tokenTtlSeconds: v["imds.tokenTtl"],
+      timeoutMs: v["imds.timeout"],
+      allowV1: v["imds.allowV1"],
+    },
+    poll: { intervalMs: v["poll.interval"] },
+    sts: { intervalMs: v["sts.interval"] },
+    controlPlane: { intervalMs: v["controlPlane.interval"], association: v["controlPlane.association"] },
+    region: v.region,
+    http: v["http.listen"],
+    log: { level: v["log.level"] },
+    state: { dir: v["state.dir"] },
+    configFile,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The configuration table. Each option is written once, here: validation of
+ * the file, the environment and the flags, --help and the README table are
+ * all produced from it.
+ */
+import { DEFAULT_IMDS_ENDPOINT, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "../imds/paths.js";
+import { baseUrl, listenAddress, region } from "./address.js";
+import { duration, durationOneOf, POLL_INTERVALS, seconds } from "./duration.js";
+import { bool, oneOf, optional, path, type Parser } from "./parsers.js";
+
+export const GROUPS = [
+  { id: "imds", title: "Instance metadata (IMDS)" },
+  { id: "aws", title: "AWS APIs (STS, IAM, EC2)" },
+  { id: "agent", title: "Agent" },
+] as const;
+
+export type GroupId = (typeof GROUPS)[number]["id"];
+
+export interface OptionSpec<T = unknown, K extends string = string> {
+  /** Dotted path in the YAML file: `poll.interval` is `poll: { interval: … }`. */
+  readonly key: K;
+  readonly group: GroupId;
+  /** Long flag name, without the dashes. */
+  readonly flag: string;
+  /** Read in order, the first set and non-empty wins: ours, then a standard name. */
+  readonly env: readonly string[];
+  readonly default: T;
+  /** The default in words, when it is not a value (see `region`). */
+  readonly defaultText?: string;
+  readonly parser: Parser<T>;
+  readonly help: string;
+  /** False only for the option that names the file itself. */
+  readonly inFile: boolean;
+}
+
+// The parser alone decides T: a default must fit it, never widen it.
+type Fields<T> = Omit<OptionSpec<T>, "key" | "inFile" | "default"> & { default: NoInfer<T>; inFile?: boolean };
+
+function option<const K extends string, T>(key: K, fields: Fields<T>): OptionSpec<T, K> {
+  return { ...fields, key, inFile: fields.inFile ?? true };
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_CONFIG_FILE = "/etc/rolewatch/config.yaml";
+
+const imdsEndpoint = baseUrl({
+  protocols: ["http:"],
+  example: DEFAULT_IMDS_ENDPOINT,
+  refused: { "https:": "IMDS serves plain http only" },
+});
+
+// Defaults follow the AWS SDKs where they have one: a 21600 s token TTL and a
+// 1 s request timeout (@smithy/credential-provider-imds, botocore).
+export const OPTIONS = [
+  option("imds.endpoint", {
+    group: "imds", flag: "imds-endpoint", env: ["ROLEWATCH_IMDS_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT"],
+    default: DEFAULT_IMDS_ENDPOINT,
+    parser: imdsEndpoint,
+    help: "Base URL of the instance metadata service. AWS_EC2_METADATA_SERVICE_ENDPOINT is the name the AWS SDKs and CLI read, so one export points them all at `rolewatch sim`.",
+  }),
+  option("imds.tokenTtl", {
+    group: "imds", flag: "imds-token-ttl", env: ["ROLEWATCH_IMDS_TOKEN_TTL"],
+    default: TOKEN_TTL_MAX, parser: seconds(TOKEN_TTL_MIN, TOKEN_TTL_MAX),
+    help: "Lifetime asked for each IMDSv2 session token; one token is reused until shortly before it ends. IMDS allows 1 s to 6 h.",
+  }),
+  option("imds.timeout", {
+    group: "imds", flag: "imds-timeout", env: ["ROLEWATCH_IMDS_TIMEOUT"],
+    default: 1000, parser: duration(100, 30_000),
+    help: "Timeout of each IMDS request (the AWS SDKs use 1s).",
+  }),
+  option("imds.allowV1", {
+    group: "imds", flag: "imds-allow-v1", env: ["ROLEWATCH_IMDS_ALLOW_V1"],
+    default: false, parser: bool,
+    help: "Fall back to IMDSv1 when no IMDSv2 token can be had. Off by default: a silent fallback would hide an instance where IMDSv2 is broken or blocked, and IMDSv1 is the version SSRF attacks on instance credentials rely on.",
+  }),
+  option("poll.interval", {
+    group: "imds", flag: "poll-interval", env: ["ROLEWATCH_POLL_INTERVAL"],
+    default: 15_000, parser: durationOneOf(POLL_INTERVALS, "a duration a cron schedule repeats evenly"),
+    help: "How often IMDS is read. It must divide a minute or an hour, so that polls fall on the same clock seconds every time.",
+  }),
+  option("sts.interval", {
+    group: "aws", flag: "sts-interval", env: ["ROLEWATCH_STS_INTERVAL"],
+    default: 15 * 60_000, parser: duration(60_000, 6 * 3_600_000),
+    help: "Longest time between two STS GetCallerIdentity checks of the served credentials; a new AccessKeyId is checked at once.",
+  }),
+  option("controlPlane.interval", {
+    group: "aws", flag: "control-plane-interval", env: ["ROLEWATCH_CONTROL_PLANE_INTERVAL"],
+    default: 5 * 60_000, parser: duration(60_000, 3_600_000),
+    help: "How often the instance profile is read from IAM (plus a per-instance jitter, so a fleet does not call IAM in step); any change IMDS shows also triggers a read.",
+  }),
+  option("controlPlane.association", {
+    group: "aws", flag: "control-plane-association", env: ["ROLEWATCH_CONTROL_PLANE_ASSOCIATION"],
+    default: true, parser: bool,
+    help: "Also read EC2 DescribeIamInstanceProfileAssociations, to catch an association that differs from what IMDS reports. Needs ec2:DescribeIamInstanceProfileAssociations.",
+  }),
+  option("region", {
+    group: "aws", flag: "region", env: ["ROLEWATCH_REGION"],
+    default: null, defaultText: "from the identity document", parser: optional(region),
+    help: "AWS region of the STS, IAM and EC2 calls. By default, the region in the instance identity document.",
+  }),
+  option("config", {
+    group: "agent", flag: "config", env: ["ROLEWATCH_CONFIG"], inFile: false,
+    default: DEFAULT_CONFIG_FILE, parser: path("FILE"),
+    help: "YAML file read before the environment and the flags. The default file may be absent; a file named here must exist.",
+  }),
+  option("http.listen", {
+    group: "agent", flag: "listen", env: ["ROLEWATCH_HTTP_LISTEN"],
+    default: { host: "", port: 9725 }, parser: listenAddress,
+    help: "Address of the HTTP server (/metrics, /healthz, /readyz, /status). Port 0 picks any free port.",
+  }),
+  option("log.level", {
+    group: "agent", flag: "log-level", env: ["ROLEWATCH_LOG_LEVEL"],
+    default: "info", parser: oneOf("LEVEL", LOG_LEVELS),
+    help: "Lowest level of the JSON log lines written to stdout.",
+  }),
+  option("state.dir", {
+    // STATE_DIRECTORY is set by systemd's StateDirectory= (systemd.exec(5)).
+    group: "agent", flag: "state-dir", env: ["ROLEWATCH_STATE_DIR", "STATE_DIRECTORY"],
+    default: "/var/lib/rolewatch", parser: path("DIR"),
+    help: "Directory where open drifts and what was last seen survive restarts and reboots.",
+  }),
+] as const;
+
+/** Every option's value once resolved, by key. */
+export type OptionValues = { [O in (typeof OPTIONS)[number] as O["key"]]: O["default"] };
+export type OptionKey = keyof OptionValues;
