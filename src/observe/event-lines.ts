@@ -1,0 +1,139 @@
+import type { Clock } from "../clock.js";
+import { SEVERITY_SCORE } from "./ecs-logger.js";
+import type { Events } from "./events.js";
+
+/** The `event.action` values of SPEC 4.5, exactly. */
+export type EventAction =
+  | "drift-detected" | "drift-resolved" | "credentials-rotated" | "role-changed" | "profile-changed"
+  | "imds-unavailable" | "imds-recovered" | "control-plane-unavailable" | "control-plane-recovered"
+  | "agent-started" | "agent-stopping";
+
+/** One log line before the fields every line carries (cloud, service, ecs) are added. */
+export interface Line {
+  level: "info" | "warn" | "error";
+  message: string;
+  action?: EventAction;
+  severity: number;
+  /** ECS `event.*` beyond kind, action and severity: category, type, start, end, duration. */
+  event?: Record<string, unknown>;
+  rolewatch?: Record<string, unknown>;
+  /** Other top-level ECS fields, such as `error`. */
+  extra?: Record<string, unknown>;
+}
+
+type Write = (line: Line) => void;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+const name = (value: string | null) => value ?? "none";
+
+export function lifecycleEvents(write: Write): Pick<Events, "agentStarted" | "agentStopping"> {
+  return {
+    agentStarted({ version, config }) {
+      write({
+        level: "info", message: `rolewatch ${version} started`, action: "agent-started", severity: SEVERITY_SCORE.routine,
+        event: { category: ["process"], type: ["start"] }, rolewatch: { config },
+      });
+    },
+    agentStopping({ signal }) {
+      write({
+        level: "info", message: `rolewatch stopping on ${signal}`, action: "agent-stopping", severity: SEVERITY_SCORE.routine,
+        event: { category: ["process"], type: ["end"] }, rolewatch: { signal },
+      });
+    },
+  };
+}
+
+/** Health states (SPEC section 3): what the agent can and cannot see. */
+export function healthEvents(write: Write): Pick<Events, "imdsUnavailable" | "imdsRecovered" | "controlPlaneUnavailable" | "controlPlaneRecovered"> {
+  return {
+    imdsUnavailable({ failure, path, status }) {
+      const http = status === undefined ? "" : ` (HTTP ${status})`;
+      write({
+        level: "warn", message: `IMDS unavailable: ${failure} on ${path}${http}`, action: "imds-unavailable",
+        severity: SEVERITY_SCORE.warning, rolewatch: { imds: { failure, path, ...(status === undefined ? {} : { status }) } },
+      });
+    },
+    imdsRecovered({ downSeconds }) {
+      write({
+        level: "info", message: `IMDS available again after ${downSeconds} s`, action: "imds-recovered",
+        severity: SEVERITY_SCORE.routine, rolewatch: { imds: { down_s: downSeconds } },
+      });
+    },
+    controlPlaneUnavailable({ api, reason }) {
+      write({
+        level: "warn", message: `${api.toUpperCase()} API unavailable: ${reason}`, action: "control-plane-unavailable",
+        severity: SEVERITY_SCORE.warning, rolewatch: { control_plane: { api, reason } },
+      });
+    },
+    controlPlaneRecovered({ api, downSeconds }) {
+      write({
+        level: "info", message: `${api.toUpperCase()} API available again after ${downSeconds} s`, action: "control-plane-recovered",
+        severity: SEVERITY_SCORE.routine, rolewatch: { control_plane: { api, down_s: downSeconds } },
+      });
+    },
+  };
+}
+
+/** Changes of what IMDS serves. ECS `iam` category: its `change` type fits each. */
+export function changeEvents(write: Write): Pick<Events, "credentialsRotated" | "roleChanged" | "profileChanged"> {
+  const event = { category: ["iam"], type: ["change"] };
+  return {
+    credentialsRotated({ accessKeyId, previousAccessKeyId, expiration, lastUpdated }) {
+      write({
+        level: "info", message: `credentials rotated: ${name(previousAccessKeyId)} -> ${accessKeyId}`, action: "credentials-rotated",
+        severity: SEVERITY_SCORE.routine, event,
+        rolewatch: {
+          credentials: {
+            access_key_id: accessKeyId, previous_access_key_id: previousAccessKeyId,
+            expiration: isoOrNull(expiration), last_updated: isoOrNull(lastUpdated),
+          },
+        },
+      });
+    },
+    roleChanged({ source, from, to }) {
+      write({
+        level: "info", message: `role (${source}) changed: ${name(from)} -> ${name(to)}`, action: "role-changed",
+        severity: SEVERITY_SCORE.notable, event, rolewatch: { role: { source, from, to } },
+      });
+    },
+    profileChanged({ from, to }) {
+      write({
+        level: "info", message: `instance profile changed: ${name(from)} -> ${name(to)}`, action: "profile-changed",
+        severity: SEVERITY_SCORE.notable, event, rolewatch: { profile: { from, to } },
+      });
+    },
+  };
+}
+
+/**
+ * A detected drift is an ECS alert (event.kind "alert": "triggered by a
+ * detection rule"); its resolution is a plain event carrying the start, end
+ * and duration (event.duration is in nanoseconds, per ECS).
+ */
+export function driftEvents(write: Write, clock: Clock): Pick<Events, "driftDetected" | "driftResolved"> {
+  const category = ["iam", "configuration"];
+  return {
+    driftDetected({ kind, severity, since, detail }) {
+      write({
+        level: "warn", message: `drift ${kind} (${severity}) detected: ${detail}`, action: "drift-detected",
+        severity: SEVERITY_SCORE[severity], event: { category, type: ["info"], start: iso(since) },
+        rolewatch: { drift: { kind, severity, since: iso(since), detail } },
+      });
+    },
+    driftResolved({ kind, severity, since, durationSeconds, detail }) {
+      write({
+        level: "info", message: `drift ${kind} resolved after ${durationSeconds} s: ${detail}`, action: "drift-resolved",
+        severity: SEVERITY_SCORE.notable,
+        event: { category, type: ["info"], start: iso(since), end: iso(clock.now()), duration: Math.round(durationSeconds * 1e9) },
+        rolewatch: { drift: { kind, severity, since: iso(since), duration_s: durationSeconds, detail } },
+      });
+    },
+  };
+}
+
+/** ECS `error.*` of a thrown value (our errors carry no secret in their messages: src/errors.ts). */
+export function errorFields(cause: unknown): Record<string, unknown> {
+  if (!(cause instanceof Error)) return { message: String(cause) };
+  return { type: cause.name, message: cause.message, ...(cause.stack ? { stack_trace: cause.stack } : {}) };
+}

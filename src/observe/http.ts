@@ -1,0 +1,100 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { RolewatchError } from "../errors.js";
+import { METRICS_CONTENT_TYPE } from "./metrics.js";
+
+export interface HttpServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  metrics: () => Promise<string>;
+  /** True once the first observation is done. */
+  ready: () => boolean;
+  /** The `check --json` object of the last observation; null before the first. */
+  status: () => unknown | null;
+}
+
+export interface HttpServer {
+  url: string;
+  port: number;
+  /** Stops listening and ends every open connection, keep-alive ones included. */
+  close(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  type: string;
+  body: string;
+}
+
+const TEXT = "text/plain; charset=utf-8";
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** The endpoints of SPEC 4.3. */
+export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
+  const routes: Record<string, () => Promise<Reply> | Reply> = {
+    "/metrics": async () => ({ status: 200, type: METRICS_CONTENT_TYPE, body: await opts.metrics() }),
+    "/healthz": () => ({ status: 200, type: TEXT, body: "ok" }),
+    "/readyz": () => (opts.ready() ? { status: 200, type: TEXT, body: "ready" } : { status: 503, type: TEXT, body: "not ready" }),
+    "/status": () => {
+      const status = opts.status();
+      if (status === null) return { status: 503, type: JSON_TYPE, body: JSON.stringify({ status: "starting" }) };
+      return { status: 200, type: JSON_TYPE, body: JSON.stringify(status) };
+    },
+  };
+  const server = createServer((req, res) => {
+    handle(routes, req).then(
+      (reply) => send(res, reply),
+      () => send(res, { status: 500, type: TEXT, body: "internal error" }),
+    );
+  });
+  await listen(server, opts.host, opts.port);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${formatHost(opts.host)}:${port}`,
+    port,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(routes: Record<string, () => Promise<Reply> | Reply>, req: IncomingMessage): Promise<Reply & { allow?: string }> {
+  const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
+  if (!route) return { status: 404, type: TEXT, body: "not found" };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    return { status: 405, type: TEXT, body: "method not allowed", allow: "GET, HEAD" };
+  }
+  return route();
+}
+
+/** Node sends no body for HEAD by itself; the headers stay those of GET. */
+function send(res: ServerResponse, reply: Reply & { allow?: string }): void {
+  const body = Buffer.from(reply.body.endsWith("\n") ? reply.body : `${reply.body}\n`);
+  res.writeHead(reply.status, {
+    "content-type": reply.type,
+    "content-length": body.length,
+    "cache-control": "no-store",
+    ...(reply.allow ? { allow: reply.allow } : {}),
+  });
+  res.end(body);
+}
+
+function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(new RolewatchError(`cannot listen on ${formatHost(host)}:${port}: ${error.code ?? error.message}`, { cause: error }));
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+function formatHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

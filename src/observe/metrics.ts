@@ -1,0 +1,159 @@
+import { Registry } from "prom-client";
+import { DRIFT_KINDS, type DriftKind } from "../drift/kinds.js";
+import { registerDefaultMetrics } from "./default-metrics.js";
+import {
+  agentInstruments,
+  awsInstruments,
+  credentialInstruments,
+  driftInstruments,
+  imdsInstruments,
+} from "./instruments.js";
+import {
+  CONTROL_PLANE_APIS,
+  CONTROL_PLANE_OUTCOMES,
+  IMDS_ENDPOINTS,
+  STS_OUTCOMES,
+  type ControlPlaneApi,
+  type ControlPlaneOutcome,
+  type ImdsEndpoint,
+  type RoleSource,
+  type StsOutcome,
+} from "./labels.js";
+
+/** Text exposition format 0.0.4: what every Prometheus version scrapes and `promtool` checks. */
+export const METRICS_CONTENT_TYPE: string = Registry.PROMETHEUS_CONTENT_TYPE;
+
+/**
+ * The only way to record a metric. Times are milliseconds since the epoch (as
+ * a Clock gives them) and are exported in seconds; durations are seconds.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  /** `code`: the HTTP status, or the failure (an ImdsFailure) when no status came back. */
+  imdsRequest(endpoint: ImdsEndpoint, code: string, seconds: number): void;
+  tokenFetched(): void;
+  imdsUp(up: boolean): void;
+  /** The served credentials' times; null when none are served (the series are removed). */
+  credentials(c: { expiration: number; lastUpdated: number } | null): void;
+  rotated(): void;
+  /** The current role according to `source`; null when it names none. */
+  role(source: RoleSource, role: string | null): void;
+  instanceProfile(arn: string | null): void;
+  stsRequest(outcome: StsOutcome): void;
+  controlPlane(api: ControlPlaneApi, up: boolean): void;
+  controlPlaneRequest(api: ControlPlaneApi, outcome: ControlPlaneOutcome): void;
+  /** Sets a drift's state without counting a transition: open since `since`, or not open (null). For restored state. */
+  driftOpen(kind: DriftKind, since: number | null): void;
+  /** A drift has just opened: its state, and one `detected` transition. */
+  driftDetected(kind: DriftKind, since: number): void;
+  /** A drift has just resolved after `durationSeconds`: its state, its duration, and one `resolved` transition. */
+  driftResolved(kind: DriftKind, durationSeconds: number): void;
+  /** An observation completed at `at` and took `seconds`. */
+  observed(at: number, seconds: number): void;
+  text(): Promise<string>;
+}
+
+export function createMetrics(opts: { version: string; registry?: Registry }): Metrics {
+  const registry = opts.registry ?? new Registry();
+  registerDefaultMetrics(registry);
+  const agent = agentInstruments(registry);
+  agent.buildInfo.set({ version: opts.version }, 1);
+  return {
+    registry,
+    ...imdsRecorders(imdsInstruments(registry)),
+    ...credentialRecorders(credentialInstruments(registry)),
+    ...awsRecorders(awsInstruments(registry)),
+    ...driftRecorders(driftInstruments(registry)),
+    observed(at, seconds) {
+      agent.lastObservation.set(at / 1000);
+      agent.observationDuration.observe(seconds);
+    },
+    text: () => registry.metrics(),
+  };
+}
+
+// Every series whose labels come from a closed set exists from the start, at
+// zero, so that rate() and absent() work before the first event
+// (prometheus.io/docs/practices/instrumentation, "Avoid missing metrics").
+// Timestamps of things not yet seen stay absent: 0 would claim 1970.
+
+function imdsRecorders(imds: ReturnType<typeof imdsInstruments>): Pick<Metrics, "imdsRequest" | "tokenFetched" | "imdsUp"> {
+  imds.up.set(0);
+  for (const endpoint of IMDS_ENDPOINTS) imds.duration.zero({ endpoint });
+  return {
+    imdsRequest(endpoint, code, seconds) {
+      imds.requests.inc({ endpoint, code });
+      imds.duration.observe({ endpoint }, seconds);
+    },
+    tokenFetched: () => imds.tokenFetches.inc(),
+    imdsUp: (up) => imds.up.set(up ? 1 : 0),
+  };
+}
+
+function credentialRecorders(creds: ReturnType<typeof credentialInstruments>): Pick<Metrics, "credentials" | "rotated" | "role" | "instanceProfile"> {
+  const roles = new Map<RoleSource, string>();
+  const setCredentials = (c: { expiration: number; lastUpdated: number } | null) => {
+    if (c === null) {
+      creds.expiration.remove();
+      creds.lastUpdated.remove();
+    } else {
+      creds.expiration.set(c.expiration / 1000);
+      creds.lastUpdated.set(c.lastUpdated / 1000);
+    }
+  };
+  setCredentials(null);
+  return {
+    credentials: setCredentials,
+    rotated: () => creds.rotations.inc(),
+    role(source, role) {
+      const previous = roles.get(source);
+      if (previous !== undefined) creds.role.remove({ source, role: previous });
+      roles.delete(source);
+      if (role === null) return;
+      creds.role.set({ source, role }, 1);
+      roles.set(source, role);
+    },
+    instanceProfile(arn) {
+      creds.profile.reset();
+      if (arn !== null) creds.profile.set({ arn }, 1);
+    },
+  };
+}
+
+function awsRecorders(aws: ReturnType<typeof awsInstruments>): Pick<Metrics, "stsRequest" | "controlPlane" | "controlPlaneRequest"> {
+  for (const outcome of STS_OUTCOMES) aws.stsRequests.inc({ outcome }, 0);
+  for (const api of CONTROL_PLANE_APIS) {
+    for (const outcome of CONTROL_PLANE_OUTCOMES) aws.controlPlaneRequests.inc({ api, outcome }, 0);
+  }
+  return {
+    stsRequest: (outcome) => aws.stsRequests.inc({ outcome }),
+    controlPlane: (api, up) => aws.controlPlaneUp.set({ api }, up ? 1 : 0),
+    controlPlaneRequest: (api, outcome) => aws.controlPlaneRequests.inc({ api, outcome }),
+  };
+}
+
+function driftRecorders(drift: ReturnType<typeof driftInstruments>): Pick<Metrics, "driftOpen" | "driftDetected" | "driftResolved"> {
+  const setState = (kind: DriftKind, since: number | null) => {
+    drift.open.set({ kind }, since === null ? 0 : 1);
+    if (since === null) drift.since.remove({ kind });
+    else drift.since.set({ kind }, since / 1000);
+  };
+  for (const kind of DRIFT_KINDS) {
+    setState(kind, null);
+    drift.resolvedDuration.zero({ kind });
+    drift.transitions.inc({ kind, transition: "detected" }, 0);
+    drift.transitions.inc({ kind, transition: "resolved" }, 0);
+  }
+  return {
+    driftOpen: setState,
+    driftDetected(kind, since) {
+      setState(kind, since);
+      drift.transitions.inc({ kind, transition: "detected" });
+    },
+    driftResolved(kind, durationSeconds) {
+      setState(kind, null);
+      drift.resolvedDuration.observe({ kind }, durationSeconds);
+      drift.transitions.inc({ kind, transition: "resolved" });
+    },
+  };
+}
