@@ -27,14 +27,21 @@ export type ImdsFailure =
   | "bad-response" // malformed JSON, a value out of shape, a body over the cap
   | "unexpected-status";
 
+/** `detail` names what was wrong (a field, a limit), never a value read from IMDS. */
+export interface ImdsErrorOptions extends ErrorOptions {
+  detail?: string;
+}
+
 /** IMDS could not be read. `failure` is a closed set, fit for a metric label. */
 export class ImdsError extends RolewatchError {
   constructor(
     readonly failure: ImdsFailure,
     readonly path: string,
     readonly status?: number,
-    options?: ErrorOptions,
+    options?: ImdsErrorOptions,
   ) {
-    super(`IMDS ${path}: ${failure}${status === undefined ? "" : ` (HTTP ${status})`}`, options);
+    const http = status === undefined ? "" : ` (HTTP ${status})`;
+    const detail = options?.detail === undefined ? "" : `: ${options.detail}`;
+    super(`IMDS ${path}: ${failure}${http}${detail}`, options);
   }
 }

@@ -43,3 +43,14 @@ export interface ImdsView {
   role: string | null;
   credentials: ServedCredentials | null;
 }
+
+/** Which IMDS read a request served: a closed set, used as a metric label. */
+export type ImdsEndpointLabel = "token" | "iam-info" | "credentials-list" | "credentials" | "identity-document";
+
+/** A request's outcome as a metric label: the HTTP status, or how it failed without one. */
+export type ImdsRequestCode = `${number}` | "timeout" | "error";
+
+/** What the session needs from IMDS: a body on 200, `null` on 404, an ImdsError otherwise. */
+export interface ImdsReader {
+  get(path: string, endpoint: ImdsEndpointLabel): Promise<string | null>;
+}
