@@ -3,7 +3,7 @@ import { register as globalRegistry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { DRIFT_KINDS } from "../../src/drift/kinds.js";
 import { createMetrics, type Metrics } from "../../src/observe/metrics.js";
-import { findTool, requireTool } from "../support/observe-tools.js";
+import { findTool, requireTool } from "../support/require-tool.js";
 
 const promtool = findTool("promtool", "apt-get install prometheus (Debian's package ships promtool)");
 const T0 = Date.parse("2026-11-29T08:00:00Z");

@@ -1,0 +1,51 @@
+import type { Clock } from "../../clock.js";
+import { ids, type Random } from "../random.js";
+
+export type TokenCheck = { valid: true; remainingSeconds: number } | { valid: false };
+
+/**
+ * IMDSv2 session tokens, held in memory with their issue time on the
+ * simulator's clock. "There is no practical limit on the number of concurrent
+ * tokens" (PROTOCOL.md 1.1); expired ones are dropped as they are met.
+ */
+export class TokenStore {
+  readonly #expiries = new Map<string, number>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly random: Random,
+  ) {}
+
+  issue(ttlSeconds: number): string {
+    this.#sweep();
+    const token = ids.imdsToken(this.random);
+    this.#expiries.set(token, this.clock.now() + ttlSeconds * 1000);
+    return token;
+  }
+
+  check(token: string): TokenCheck {
+    const expiresAt = this.#expiries.get(token);
+    if (expiresAt === undefined) return { valid: false };
+    const remainingMs = expiresAt - this.clock.now();
+    if (remainingMs <= 0) {
+      this.#expiries.delete(token);
+      return { valid: false };
+    }
+    // Rounded up, so a token still valid never reports 0 seconds left.
+    return { valid: true, remainingSeconds: Math.ceil(remainingMs / 1000) };
+  }
+
+  revokeAll(): void {
+    this.#expiries.clear();
+  }
+
+  get size(): number {
+    this.#sweep();
+    return this.#expiries.size;
+  }
+
+  #sweep(): void {
+    const now = this.clock.now();
+    for (const [token, expiresAt] of this.#expiries) if (expiresAt <= now) this.#expiries.delete(token);
+  }
+}

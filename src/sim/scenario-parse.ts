@@ -1,0 +1,124 @@
+import { ConfigError } from "../errors.js";
+import { MIN_ROTATION_HEADROOM_MS } from "./delivery.js";
+import type { Scenario, ScenarioCredentials, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole } from "./scenario.js";
+import { array, object, onlyKeys, optionalInteger, optionalString, Problems, requiredString, type Json } from "./validate.js";
+
+// Name and id shapes from the IAM and EC2 API references.
+const ROLE_NAME = { pattern: /^[\w+=,.@-]{1,64}$/, hint: "1-64 letters, digits or +=,.@_-" };
+const PROFILE_NAME = { pattern: /^[\w+=,.@-]{1,128}$/, hint: "1-128 letters, digits or +=,.@_-" };
+const ROLE_ID = { pattern: /^AROA[A-Z0-9]{17}$/, hint: "AROA followed by 17 uppercase letters or digits" };
+const PROFILE_ID = { pattern: /^AIPA[A-Z0-9]{17}$/, hint: "AIPA followed by 17 uppercase letters or digits" };
+const INSTANCE_ID = { pattern: /^i-([0-9a-f]{8}|[0-9a-f]{17})$/, hint: "i- followed by 17 (or 8) lowercase hex digits" };
+const TIMESTAMP = { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, hint: "YYYY-MM-DDTHH:MM:SSZ" };
+
+/** Checks a parsed scenario document; throws ConfigError listing every problem. */
+export function parseScenario(value: unknown): Scenario {
+  const problems = new Problems();
+  const doc = object(value, "scenario", problems);
+  if (!doc) throw new ConfigError(problems.list);
+  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials"], "scenario", problems);
+  const accountId = requiredString(doc, "accountId", "scenario", problems, { pattern: /^\d{12}$/, hint: "12 digits, quoted in YAML" });
+  const region = requiredString(doc, "region", "scenario", problems, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, hint: "a region name such as us-east-1" });
+  const roles = array(doc, "roles", "scenario", problems).map((r, i) => parseRole(r, `scenario.roles[${i}]`, problems));
+  const profiles = array(doc, "instanceProfiles", "scenario", problems).map((p, i) => parseProfile(p, `scenario.instanceProfiles[${i}]`, problems));
+  const instances = array(doc, "instances", "scenario", problems).map((x, i) => parseInstance(x, `scenario.instances[${i}]`, problems));
+  const credentials = doc.credentials === undefined ? undefined : parseCredentials(doc.credentials, problems);
+  if (instances.length === 0) problems.add("scenario.instances", "must list at least one instance (IMDS serves one)");
+  checkReferences(roles, profiles, instances, problems);
+  if (!problems.ok || !accountId || !region) throw new ConfigError(problems.list);
+  const scenario: Scenario = {
+    accountId,
+    region,
+    roles: roles.filter((r) => r !== undefined),
+    instanceProfiles: profiles.filter((p) => p !== undefined),
+    instances: instances.filter((x) => x !== undefined),
+  };
+  if (credentials) scenario.credentials = credentials;
+  return scenario;
+}
+
+function parseRole(value: unknown, where: string, problems: Problems): ScenarioRole | undefined {
+  const obj = object(value, where, problems);
+  if (!obj) return undefined;
+  onlyKeys(obj, ["name", "roleId"], where, problems);
+  const name = requiredString(obj, "name", where, problems, ROLE_NAME);
+  const roleId = optionalString(obj, "roleId", where, problems, ROLE_ID);
+  if (name === undefined) return undefined;
+  return { name, ...withDefined({ roleId }) };
+}
+
+function parseProfile(value: unknown, where: string, problems: Problems): ScenarioInstanceProfile | undefined {
+  const obj = object(value, where, problems);
+  if (!obj) return undefined;
+  onlyKeys(obj, ["name", "instanceProfileId", "role"], where, problems);
+  const name = requiredString(obj, "name", where, problems, PROFILE_NAME);
+  const id = optionalString(obj, "instanceProfileId", where, problems, PROFILE_ID);
+  const role = obj.role === null ? null : optionalString(obj, "role", where, problems, ROLE_NAME);
+  if (name === undefined) return undefined;
+  return { name, ...withDefined({ instanceProfileId: id, role }) };
+}
+
+function parseInstance(value: unknown, where: string, problems: Problems): ScenarioInstance | undefined {
+  const obj = object(value, where, problems);
+  if (!obj) return undefined;
+  const text = (key: string, rule = {}) => optionalString(obj, key, where, problems, rule);
+  onlyKeys(obj, ["instanceId", "state", "instanceProfile", "instanceType", "imageId", "availabilityZone", "privateIp", "launchTime"], where, problems);
+  return withDefined({
+    instanceId: text("instanceId", INSTANCE_ID),
+    state: text("state", { oneOf: ["running", "stopped"] }) as ScenarioInstance["state"],
+    instanceProfile: obj.instanceProfile === null ? null : text("instanceProfile", PROFILE_NAME),
+    instanceType: text("instanceType", { pattern: /^[a-z0-9-]+\.[a-z0-9]+$/, hint: "an instance type such as t3.micro" }),
+    imageId: text("imageId", { pattern: /^ami-[0-9a-f]{8,17}$/, hint: "ami- followed by hex digits" }),
+    availabilityZone: text("availabilityZone", { pattern: /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/, hint: "a zone such as us-east-1a" }),
+    privateIp: text("privateIp", { pattern: /^\d{1,3}(\.\d{1,3}){3}$/, hint: "an IPv4 address" }),
+    launchTime: text("launchTime", TIMESTAMP),
+  });
+}
+
+function parseCredentials(value: unknown, problems: Problems): ScenarioCredentials | undefined {
+  const where = "scenario.credentials";
+  const obj = object(value, where, problems);
+  if (!obj) return undefined;
+  onlyKeys(obj, ["lifetimeSeconds", "rotationSeconds"], where, problems);
+  const lifetimeSeconds = optionalInteger(obj, "lifetimeSeconds", where, problems, 900, 43_200);
+  const rotationSeconds = optionalInteger(obj, "rotationSeconds", where, problems, 60, 43_200);
+  const headroom = MIN_ROTATION_HEADROOM_MS / 1000;
+  if ((rotationSeconds ?? 3600) > (lifetimeSeconds ?? 21_600) - headroom) {
+    problems.add(`${where}.rotationSeconds`, `must leave at least ${headroom} s before expiry (at most lifetimeSeconds - ${headroom})`);
+  }
+  return withDefined({ lifetimeSeconds, rotationSeconds });
+}
+
+function checkReferences(
+  roles: (ScenarioRole | undefined)[],
+  profiles: (ScenarioInstanceProfile | undefined)[],
+  instances: (ScenarioInstance | undefined)[],
+  problems: Problems,
+): void {
+  const roleNames = unique(roles.map((r) => r?.name), "scenario.roles", problems);
+  const profileNames = unique(profiles.map((p) => p?.name), "scenario.instanceProfiles", problems);
+  unique(instances.map((x) => x?.instanceId), "scenario.instances", problems);
+  profiles.forEach((p, i) => {
+    if (p?.role && !roleNames.has(p.role)) problems.add(`scenario.instanceProfiles[${i}].role`, `no role named ${JSON.stringify(p.role)} in scenario.roles`);
+  });
+  instances.forEach((x, i) => {
+    if (x?.instanceProfile && !profileNames.has(x.instanceProfile)) {
+      problems.add(`scenario.instances[${i}].instanceProfile`, `no instance profile named ${JSON.stringify(x.instanceProfile)} in scenario.instanceProfiles`);
+    }
+  });
+}
+
+function unique(names: (string | undefined)[], where: string, problems: Problems): Set<string> {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name === undefined) continue;
+    if (seen.has(name)) problems.add(where, `${JSON.stringify(name)} appears twice`);
+    seen.add(name);
+  }
+  return seen;
+}
+
+/** Drops undefined values, which exactOptionalPropertyTypes keeps apart from absent keys. */
+function withDefined<T extends Json>(obj: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

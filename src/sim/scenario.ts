@@ -1,0 +1,84 @@
+import YAML from "yaml";
+import { ConfigError } from "../errors.js";
+import { parseScenario } from "./scenario-parse.js";
+
+/**
+ * The world a simulator starts from. Optional ids are minted at start; give
+ * them to get the same world every run.
+ */
+export interface Scenario {
+  accountId: string;
+  region: string;
+  roles: ScenarioRole[];
+  instanceProfiles: ScenarioInstanceProfile[];
+  instances: ScenarioInstance[];
+  credentials?: ScenarioCredentials;
+}
+
+export interface ScenarioRole {
+  name: string;
+  roleId?: string;
+}
+
+export interface ScenarioInstanceProfile {
+  name: string;
+  instanceProfileId?: string;
+  /** An instance profile holds at most one role (IAM User Guide, "Using instance profiles"). */
+  role?: string | null;
+}
+
+export type InstanceState = "running" | "stopped";
+
+export interface ScenarioInstance {
+  instanceId?: string;
+  state?: InstanceState;
+  /** The associated instance profile's name; absent or null: none. */
+  instanceProfile?: string | null;
+  instanceType?: string;
+  imageId?: string;
+  availabilityZone?: string;
+  privateIp?: string;
+  /** `YYYY-MM-DDTHH:MM:SSZ`; default: when the simulator starts. */
+  launchTime?: string;
+}
+
+/** Defaults: EC2_ROTATION (delivery.ts). */
+export interface ScenarioCredentials {
+  lifetimeSeconds?: number;
+  rotationSeconds?: number;
+}
+
+/** The field report's setup (SPEC S1-S7): RedRole in profile MyInPr on one running instance; BlueRole spare. */
+export function defaultScenario(): Scenario {
+  return {
+    accountId: "111122223333",
+    region: "us-east-1",
+    roles: [
+      { name: "RedRole", roleId: "AROAR3DKQ7TXN2WPLM4VB" },
+      { name: "BlueRole", roleId: "AROAB9LUE4HCZ6YJSF2QE" },
+    ],
+    instanceProfiles: [{ name: "MyInPr", instanceProfileId: "AIPAM7YNPR2KD5QWX8HTC", role: "RedRole" }],
+    instances: [
+      {
+        instanceId: "i-0d4c8f2b7a91e3c56",
+        state: "running",
+        instanceProfile: "MyInPr",
+        instanceType: "t3.micro",
+        imageId: "ami-0a1b2c3d4e5f67890",
+        availabilityZone: "us-east-1a",
+        privateIp: "172.31.16.25",
+      },
+    ],
+  };
+}
+
+/** Parses a scenario file, YAML or JSON (JSON is YAML); throws ConfigError listing every problem. */
+export function loadScenario(text: string): Scenario {
+  let value: unknown;
+  try {
+    value = YAML.parse(text);
+  } catch (error) {
+    throw new ConfigError([`scenario: not valid YAML or JSON: ${(error as Error).message}`]);
+  }
+  return parseScenario(value);
+}
