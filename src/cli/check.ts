@@ -1,0 +1,38 @@
+import { systemClock, type Clock } from "../clock.js";
+import { bool, loadConfig, optionsHelp } from "../config.js";
+import { buildAgent } from "../agent/wire.js";
+import { createEvents } from "../observe/events.js";
+import { createMetrics } from "../observe/metrics.js";
+import { VERSION } from "../version.js";
+import { checkText } from "./check-text.js";
+import { EXIT, type Command, type Io } from "./command.js";
+
+const FLAGS = { json: { parser: bool } } as const;
+
+export function checkCommand(clock: Clock = systemClock): Command {
+  return {
+    name: "check",
+    summary: "observe once, report, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
+    help: () => `Usage: rolewatch check [--json] [options]
+
+Reads IMDS once (with an IMDSv2 token), reports what it serves, and exits with
+the monitoring-plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+(IMDS cannot be read, or the configuration is bad). Point it at a simulator
+with AWS_EC2_METADATA_SERVICE_ENDPOINT or --imds-endpoint.
+
+  --json  print one JSON object (the same as GET /status of \`rolewatch run\`)
+
+${optionsHelp()}`,
+    async run(io: Io) {
+      const { config, flags } = loadConfig({ argv: io.argv, env: io.env, flags: FLAGS });
+      // Events go nowhere: check speaks through its report and its exit code.
+      const events = createEvents({ clock, level: "silent", version: VERSION });
+      const metrics = createMetrics({ version: VERSION });
+      const report = await buildAgent(config, { clock, metrics, events }).poll();
+      if (flags.json) io.out(JSON.stringify(report, null, 2) + "\n");
+      else io.out(checkText(report, clock.now()));
+      if (!report.imds.reachable) io.err(`rolewatch: IMDS cannot be read at ${config.imds.endpoint}: ${report.imds.error ?? "unknown error"}\n`);
+      return EXIT[report.status];
+    },
+  };
+}

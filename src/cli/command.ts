@@ -1,0 +1,22 @@
+import type { Env } from "../config/env.js";
+
+/** What a command may touch of the process: injected, so commands run inside tests. */
+export interface Io {
+  argv: readonly string[];
+  env: Env;
+  out(text: string): void;
+  err(text: string): void;
+  /** Resolves when the process is asked to stop (SIGTERM, SIGINT), with the signal's name. */
+  stopSignal: Promise<string>;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  help(): string;
+  /** Resolves to the exit code. */
+  run(io: Io): Promise<number>;
+}
+
+/** Exit codes of the monitoring-plugin convention (SPEC 4.1), used by every command. */
+export const EXIT = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;

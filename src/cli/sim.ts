@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { scaledClock, systemClock } from "../clock.js";
+import { ConfigError } from "../errors.js";
+import { number, oneOf, optional, parseFlags, path, port } from "../config.js";
+import { loadScenario, startSimulator, type SimulatorOptions } from "../sim/index.js";
+import { EXIT, type Command, type Io } from "./command.js";
+
+const FLAGS = {
+  "imds-port": { parser: port },
+  "time-scale": { parser: number(0.001, 100_000, { metavar: "K" }) },
+  scenario: { parser: path("FILE") },
+  "http-tokens": { parser: oneOf("MODE", ["required", "optional"] as const) },
+  seed: { parser: optional(path("TEXT")) },
+} as const;
+
+export const simCommand: Command = {
+  name: "sim",
+  summary: "the simulator of IMDS, on loopback, that follows the field report",
+  help: () => `Usage: rolewatch sim [--imds-port N] [--time-scale K] [--scenario FILE] [--http-tokens MODE]
+
+Serves an IMDSv2 on 127.0.0.1 that behaves like EC2's: token rules and status
+codes, exact bodies, credentials rotated about hourly and valid about 6 h.
+The first line on stdout is one JSON object with the endpoints; the export
+lines a shell needs follow.
+
+  --imds-port N       port of the IMDS endpoint (default 0: a free port)
+  --time-scale K      run every modelled duration K times faster (default 1;
+                      K=60: an hourly rotation every minute)
+  --scenario FILE     the world to start from, YAML or JSON (default: the field
+                      report's: RedRole in instance profile MyInPr, BlueRole spare)
+  --http-tokens MODE  required (default): IMDSv2 only; optional: token-less
+                      reads are served too, with distinct IMDSv1 credentials
+  --seed TEXT         mint the same ids and keys every run
+
+Run-time control (no real IMDS has these paths), for example:
+  curl -X POST $IMDS/rolewatch-sim/rotate
+  curl -X POST $IMDS/rolewatch-sim/deliver -d '{"role":"BlueRole"}'
+  curl -X PUT  $IMDS/rolewatch-sim/faults  -d '{"kind":"status","status":500,"count":3}'
+  curl -X DELETE $IMDS/rolewatch-sim/faults
+  curl $IMDS/rolewatch-sim/stats
+`,
+  async run(io: Io) {
+    const { values, problems, rest } = parseFlags(io.argv, FLAGS);
+    if (rest.length > 0) problems.push(`unexpected argument ${JSON.stringify(rest[0])}`);
+    if (problems.length > 0) throw new ConfigError(problems);
+    const options: SimulatorOptions = {
+      clock: values["time-scale"] ? scaledClock(values["time-scale"]) : systemClock,
+      imdsPort: values["imds-port"] ?? 0,
+      httpTokens: values["http-tokens"] ?? "required",
+    };
+    if (values.scenario) options.scenario = loadScenario(readScenario(values.scenario));
+    if (values.seed) options.seed = values.seed;
+    const sim = await startSimulator(options);
+    io.out(JSON.stringify({ imds: sim.imdsUrl }) + "\n");
+    io.out(`export AWS_EC2_METADATA_SERVICE_ENDPOINT=${sim.imdsUrl}/\n`);
+    io.out(`# instance ${sim.instanceId}; control: ${sim.imdsUrl}/rolewatch-sim/\n`);
+    await io.stopSignal;
+    await sim.close();
+    return EXIT.ok;
+  },
+};
+
+function readScenario(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError([`--scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? "cannot be read"}`]);
+  }
+}
