@@ -57,6 +57,11 @@ export interface Simulator {
   /** What IMDS serves now to a token holder. */
   served(): ServedCredentials | null;
   stats(): ImdsStats;
+  /**
+   * Every secret handed out so far: the secret keys and session tokens of all
+   * sessions, and the IMDS tokens. What a leak scan of logs and exports looks for.
+   */
+  issuedSecrets(): string[];
   /** Closes the server, destroys every open socket, and abandons delayed answers. */
   close(): Promise<void>;
 }
@@ -100,6 +105,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     deliver: (role) => void control.deliver(role),
     served: () => world.served(instanceId),
     stats: control.stats,
+    issuedSecrets: () => [
+      ...[...world.sessions.all()].flatMap((s) => [s.secretAccessKey, s.sessionToken]),
+      ...ctx.tokens.issued(),
+    ],
     close: () => {
       closing.abort(new Error("simulator closed"));
       closed ??= server.close();

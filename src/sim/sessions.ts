@@ -50,6 +50,10 @@ export class SessionRegistry {
     return this.#byKey.get(accessKeyId);
   }
 
+  all(): IterableIterator<Session> {
+    return this.#byKey.values();
+  }
+
   get size(): number {
     return this.#byKey.size;
   }

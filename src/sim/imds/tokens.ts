@@ -1,6 +1,8 @@
 import type { Clock } from "../../clock.js";
 import { ids, type Random } from "../random.js";
 
+const ISSUED_KEPT = 10_000;
+
 export type TokenCheck = { valid: true; remainingSeconds: number } | { valid: false };
 
 /**
@@ -10,6 +12,8 @@ export type TokenCheck = { valid: true; remainingSeconds: number } | { valid: fa
  */
 export class TokenStore {
   readonly #expiries = new Map<string, number>();
+  /** Every token handed out, so a pipeline can be scanned for leaks; bounded for a long-running simulator. */
+  readonly #issued = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -20,6 +24,7 @@ export class TokenStore {
     this.#sweep();
     const token = ids.imdsToken(this.random);
     this.#expiries.set(token, this.clock.now() + ttlSeconds * 1000);
+    if (this.#issued.size < ISSUED_KEPT) this.#issued.add(token);
     return token;
   }
 
@@ -33,6 +38,10 @@ export class TokenStore {
     }
     // Rounded up, so a token still valid never reports 0 seconds left.
     return { valid: true, remainingSeconds: Math.ceil(remainingMs / 1000) };
+  }
+
+  issued(): string[] {
+    return [...this.#issued];
   }
 
   revokeAll(): void {

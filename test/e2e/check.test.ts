@@ -1,0 +1,98 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPort } from "../imds/loopback.js";
+import { cleanEnv, rolewatch, startRolewatch, type Daemon } from "../support/cli.js";
+import { contractProblems } from "../support/contract.js";
+import { raw } from "../support/sim-http.js";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+/** What a standalone simulator serves right now, read the way the field report does (token, then GET). */
+async function servedAccessKeyId(imds: string): Promise<string> {
+  const token = await raw(imds, "/latest/api/token", { method: "PUT", headers: { "X-aws-ec2-metadata-token-ttl-seconds": "60" } });
+  const creds = await raw(imds, "/latest/meta-data/iam/security-credentials/RedRole", { headers: { "X-aws-ec2-metadata-token": token.text } });
+  return (JSON.parse(creds.text) as { AccessKeyId: string }).AccessKeyId;
+}
+
+function npx(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["--no-install", "rolewatch", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout }));
+  });
+}
+
+describe("rolewatch check against a standalone rolewatch sim", () => {
+  let sim: Daemon;
+  let imds: string;
+
+  beforeAll(async () => {
+    sim = startRolewatch(["sim", "--imds-port", "0"]);
+    imds = (JSON.parse(await sim.waitForLine(() => true)) as { imds: string }).imds;
+  });
+  afterAll(async () => {
+    expect(await sim.stop()).toBe(0);
+  });
+
+  it("`npx rolewatch check --json` prints the IMDS view, valid against the contract", async () => {
+    const { code, stdout } = await npx(["check", "--json"], cleanEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds }));
+    const report = JSON.parse(stdout) as { status: string; imds: Record<string, unknown>; instance: Record<string, unknown> };
+    expect(contractProblems(report)).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.status).toBe("ok");
+    expect(report.imds).toMatchObject({
+      reachable: true,
+      role: "RedRole",
+      code: "Success",
+      profileArn: "arn:aws:iam::111122223333:instance-profile/MyInPr",
+      accessKeyId: await servedAccessKeyId(imds),
+    });
+    expect(report.instance).toMatchObject({ accountId: "111122223333", region: "us-east-1" });
+  });
+
+  it("the human report names the role, the key and when it expires", async () => {
+    const { code, stdout } = await rolewatch(["check", "--imds-endpoint", imds]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ROLEWATCH OK - IMDS serves RedRole \(ASIA[A-Z0-9]{16}\)\n/);
+    expect(stdout).toMatch(/expires +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 5h 5\dm\)/);
+  });
+
+  it("with IMDS serving no role, reports that as a value, not a failure", async () => {
+    await raw(imds, "/rolewatch-sim/deliver", { method: "POST", body: '{"role":null}' });
+    try {
+      const { code, stdout } = await rolewatch(["check", "--json", "--imds-endpoint", imds]);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ imds: { reachable: true, role: null, accessKeyId: null } });
+    } finally {
+      await raw(imds, "/rolewatch-sim/deliver", { method: "POST", body: '{"role":"RedRole"}' });
+    }
+  });
+});
+
+describe("rolewatch check when IMDS cannot be read", () => {
+  it("exits 3 (UNKNOWN) with a one-line reason", async () => {
+    const port = await closedPort();
+    const { code, stderr, stdout } = await rolewatch(["check", "--imds-endpoint", `http://127.0.0.1:${port}`]);
+    expect(code).toBe(3);
+    expect(stderr).toBe(`rolewatch: IMDS cannot be read at http://127.0.0.1:${port}: unreachable reading /latest/api/token\n`);
+    expect(stdout).toMatch(/^ROLEWATCH UNKNOWN - /);
+  });
+
+  it("still prints a contract-valid JSON object with --json", async () => {
+    const port = await closedPort();
+    const { code, stdout } = await rolewatch(["check", "--json", "--imds-endpoint", `http://127.0.0.1:${port}`]);
+    expect(code).toBe(3);
+    const report = JSON.parse(stdout) as unknown;
+    expect(contractProblems(report)).toEqual([]);
+    expect(report).toMatchObject({ status: "unknown", imds: { reachable: false } });
+  });
+
+  it("exits 3 and lists every configuration problem, without a stack trace", async () => {
+    const { code, stderr } = await rolewatch(["check", "--poll-interval", "7s", "--imds-timeout", "1h", "--bogus"]);
+    expect(code).toBe(3);
+    expect(stderr.split("\n").filter((l) => l.startsWith("  "))).toHaveLength(3);
+    expect(stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});

@@ -1,0 +1,65 @@
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventsOf } from "../support/cli.js";
+import { contractProblems } from "../support/contract.js";
+import { sample, scrape, startWatched, until, type Watched } from "../support/daemon.js";
+import { findTool, requireTool } from "../support/require-tool.js";
+
+const promtool = findTool("promtool", "apt-get install prometheus");
+
+describe("rolewatch run against the simulator", () => {
+  let w: Watched;
+  beforeAll(async () => {
+    w = await startWatched();
+    await until(async () => (await scrape(w.url, "/readyz")).status === 200, 10_000, "ready");
+  });
+  afterAll(async () => {
+    await w.sim.close();
+  });
+
+  it("serves /healthz, /readyz and a contract-valid /status", async () => {
+    expect(await scrape(w.url, "/healthz")).toEqual({ status: 200, body: "ok\n" });
+    const status = await scrape(w.url, "/status");
+    expect(status.status).toBe(200);
+    const report = JSON.parse(status.body) as unknown;
+    expect(contractProblems(report)).toEqual([]);
+    expect(report).toMatchObject({ status: "ok", imds: { role: "RedRole", accessKeyId: w.sim.served()?.issue.v2.accessKeyId } });
+  });
+
+  it("exports the IMDS and credential metrics", async () => {
+    const { body } = await scrape(w.url);
+    const served = w.sim.served();
+    expect(sample(body, "rolewatch_imds_up")).toBe(1);
+    expect(sample(body, "rolewatch_imds_token_fetches_total")).toBe(1);
+    expect(sample(body, 'rolewatch_role_info{source="imds",role="RedRole"}')).toBe(1);
+    expect(sample(body, "rolewatch_credentials_expiration_timestamp_seconds")).toBe((served?.issue.expiresAt ?? 0) / 1000);
+    expect(sample(body, 'rolewatch_imds_requests_total{endpoint="credentials",code="200"}')).toBeGreaterThan(0);
+  });
+
+  it("gives a live scrape that promtool check metrics finds nothing to complain about", async (ctx) => {
+    requireTool(ctx, promtool);
+    const result = spawnSync("promtool", ["check", "metrics"], { input: (await scrape(w.url)).body, encoding: "utf8" });
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
+  });
+
+  it("reports one rotation exactly once: one event and one increment, within one poll interval", async () => {
+    const before = sample((await scrape(w.url)).body, "rolewatch_credentials_rotations_total");
+    const old = w.sim.served()?.issue.v2.accessKeyId;
+    const rotatedAt = Date.now();
+    w.sim.rotateNow();
+    const fresh = w.sim.served()?.issue.v2.accessKeyId;
+    const line = await w.agent.waitForLine((l) => l.includes('"credentials-rotated"'), 5_000);
+    const seenAfterMs = Date.parse((JSON.parse(line) as { "@timestamp": string })["@timestamp"]) - rotatedAt;
+    expect(seenAfterMs).toBeLessThanOrEqual(1_000 + 250); // one poll interval, plus the poll's own time
+    await new Promise((r) => setTimeout(r, 2_500)); // two more polls: nothing more to report
+    const rotations = eventsOf(w.agent, "credentials-rotated");
+    expect(rotations).toHaveLength(1);
+    expect(rotations[0]).toMatchObject({ rolewatch: { credentials: { access_key_id: fresh, previous_access_key_id: old } } });
+    expect(sample((await scrape(w.url)).body, "rolewatch_credentials_rotations_total")).toBe((before ?? 0) + 1);
+  });
+
+  it("on SIGTERM logs agent-stopping and exits 0", async () => {
+    expect(await w.agent.stop()).toBe(0);
+    expect(eventsOf(w.agent, "agent-stopping")).toHaveLength(1);
+  });
+});
