@@ -1,0 +1,92 @@
+import type { DriftKind } from "./kinds.js";
+import type { Observation } from "./observation.js";
+
+/** Whether a drift shows in an observation; null: its sources are unknown, so it cannot be decided. */
+export type Verdict = { shows: boolean; detail: string } | null;
+
+/**
+ * What earlier observations taught: the RoleId STS gave for the AccessKeyId
+ * IMDS serves now. STS rejects a deleted role's sessions, yet that RoleId is
+ * what tells a re-created role apart (SPEC S6).
+ */
+export interface Memory {
+  servedRoleId: string | null;
+}
+
+const EXPIRY_WARNING_MS = 5 * 60_000; // IMDS rotates "at least five minutes before the expiration" (EC2 User Guide)
+
+/** The role of the served credentials: what STS says, else what IMDS says (SPEC section 3). */
+function servedRole(o: Observation): string | null {
+  if (o.sts.state === "ok" && o.sts.value.outcome === "accepted") return o.sts.value.role;
+  return o.imds.state === "ok" ? o.imds.value.role : null;
+}
+
+function servesCredentials(o: Observation): boolean | null {
+  if (o.imds.state !== "ok") return null;
+  return o.imds.value.accessKeyId !== null;
+}
+
+export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Memory) => Verdict>> = {
+  profile_role_mismatch(o) {
+    const serves = servesCredentials(o);
+    if (serves === null || o.profile.state !== "ok") return null;
+    const role = servedRole(o);
+    const held = o.profile.value.roles.map((r) => r.name);
+    if (!serves || role === null || held.length === 0) return { shows: false, detail: "" };
+    return { shows: !held.includes(role), detail: `IMDS serves ${role}; instance profile ${o.profile.value.name} holds ${held.join(", ")}` };
+  },
+
+  profile_empty(o) {
+    const serves = servesCredentials(o);
+    if (serves === null || o.profile.state !== "ok") return null;
+    const role = servedRole(o) ?? "a role";
+    return { shows: serves && o.profile.value.roles.length === 0, detail: `instance profile ${o.profile.value.name} holds no role, yet IMDS serves ${role}'s credentials` };
+  },
+
+  role_recreated(o, memory) {
+    if (o.imds.state !== "ok" || o.profile.state !== "ok") return null;
+    const role = o.imds.value.role;
+    const accepted = o.sts.state === "ok" && o.sts.value.outcome === "accepted" ? o.sts.value : null;
+    const servedId = accepted?.roleId ?? memory.servedRoleId;
+    const held = o.profile.value.roles.find((r) => r.name === (accepted?.role ?? role));
+    if (role === null || o.imds.value.accessKeyId === null || !held) return { shows: false, detail: "" };
+    if (servedId === null) return null;
+    return { shows: servedId !== held.id, detail: `${held.name} was re-created: the served session belongs to RoleId ${servedId}, the profile's role is ${held.id}` };
+  },
+
+  identity_mismatch(o) {
+    if (o.imds.state !== "ok" || o.sts.state !== "ok") return null;
+    if (o.sts.value.outcome !== "accepted") return { shows: false, detail: "" };
+    const sts = o.sts.value;
+    const problems = [
+      sts.role !== o.imds.value.role ? `STS says role ${sts.role}, IMDS serves ${o.imds.value.role ?? "none"}` : "",
+      o.instance && sts.account !== o.instance.accountId ? `STS says account ${sts.account}, the instance is in ${o.instance.accountId}` : "",
+      o.instance && sts.session !== o.instance.id ? `the session is ${sts.session}, not this instance (${o.instance.id})` : "",
+    ].filter(Boolean);
+    return { shows: problems.length > 0, detail: problems.join("; ") };
+  },
+
+  association_mismatch(o) {
+    if (o.association.state !== "ok" || o.imds.state !== "ok") return null;
+    const assoc = o.association.value;
+    const imdsArn = o.imds.value.profileArn;
+    if (assoc === null) return { shows: imdsArn !== null, detail: `EC2 shows no association, yet IMDS reports ${imdsArn ?? ""}` };
+    if (assoc.state !== "associated") return { shows: true, detail: `association ${assoc.associationId} is ${assoc.state}` };
+    return { shows: assoc.arn !== imdsArn, detail: `EC2 associates ${assoc.arn}; IMDS reports ${imdsArn ?? "no instance profile"}` };
+  },
+
+  credentials_rejected(o) {
+    if (o.sts.state !== "ok") return null;
+    const sts = o.sts.value;
+    return { shows: sts.outcome === "rejected", detail: sts.outcome === "rejected" ? `STS rejects the served credentials: ${sts.code}` : "" };
+  },
+
+  credentials_expiring(o) {
+    if (o.imds.state !== "ok") return null;
+    const { expiration } = o.imds.value;
+    if (expiration === null) return { shows: false, detail: "" };
+    const left = expiration - o.at;
+    const detail = left > 0 ? `the served credentials expire in ${Math.round(left / 1000)} s and IMDS has not rotated them` : "the served credentials have expired and IMDS still serves them";
+    return { shows: left <= EXPIRY_WARNING_MS, detail };
+  },
+};

@@ -1,0 +1,40 @@
+/**
+ * One observation of every source, reduced to what drift decisions need.
+ * A source is "unknown" when it was never read or its last read failed: the
+ * drifts it feeds are then kept as they are, never resolved from missing data.
+ */
+export type Known<T> = { state: "ok"; value: T } | { state: "unknown" };
+
+export interface ImdsFacts {
+  profileArn: string | null;
+  role: string | null;
+  accessKeyId: string | null;
+  /** ms since epoch; null when no credentials are served. */
+  expiration: number | null;
+}
+
+/** STS GetCallerIdentity, for the AccessKeyId IMDS serves now. */
+export type StsFacts =
+  | { outcome: "accepted"; role: string; roleId: string; account: string; session: string }
+  | { outcome: "rejected"; code: string };
+
+export interface ProfileFacts {
+  name: string;
+  roles: { name: string; id: string }[];
+}
+
+export interface AssociationFacts {
+  associationId: string;
+  arn: string;
+  state: string;
+}
+
+export interface Observation {
+  at: number;
+  instance: { id: string; accountId: string } | null;
+  imds: Known<ImdsFacts>;
+  sts: Known<StsFacts>;
+  profile: Known<ProfileFacts>;
+  /** null value: no association. */
+  association: Known<AssociationFacts | null> | { state: "disabled" };
+}

@@ -1,0 +1,105 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { isDriftKind } from "./kinds.js";
+import { emptyState, STATE_VERSION, type DriftState, type OpenDrift } from "./state.js";
+
+export const STATE_FILE = "state.json";
+
+export type StateProblem = { problem: string; path: string };
+
+/**
+ * The drift state on disk. Writes are atomic (temp file, fsync, rename, fsync
+ * of the directory), so a crash or power loss leaves the old state or the new
+ * one, never half of either. A missing, unreadable or corrupt file is reported
+ * and replaced by a fresh state: it never stops the agent.
+ */
+export class StateStore {
+  readonly path: string;
+
+  constructor(readonly dir: string) {
+    this.path = join(dir, STATE_FILE);
+  }
+
+  load(): { state: DriftState; problem?: StateProblem } {
+    let text: string;
+    try {
+      text = readFileSync(this.path, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      const problem = code === "ENOENT" ? "no state file yet; starting with no open drift" : `cannot be read (${code}); starting fresh`;
+      return { state: emptyState(), problem: { problem, path: this.path } };
+    }
+    const state = parseState(text);
+    if (typeof state === "string") return { state: emptyState(), problem: { problem: `${state}; replaced by a fresh state`, path: this.path } };
+    return { state };
+  }
+
+  /** Throws on an I/O failure; the caller reports it and keeps going. */
+  save(state: DriftState): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const temp = `${this.path}.tmp`;
+    const fd = openSync(temp, "w", 0o600);
+    try {
+      writeSync(fd, JSON.stringify(state) + "\n");
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, this.path);
+    const dirFd = openSync(this.dir, "r");
+    try {
+      fsyncSync(dirFd); // the rename itself survives a power loss
+    } finally {
+      closeSync(dirFd);
+    }
+  }
+}
+
+/** The state in a file's text, or why it cannot be used. */
+export function parseState(text: string): DriftState | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return "not JSON";
+  }
+  if (!isRecord(value)) return "not a JSON object";
+  if (value.version !== STATE_VERSION) return `version ${JSON.stringify(value.version)} is not ${STATE_VERSION}`;
+  const open = parseOpen(value.open);
+  const imds = parseImds(value.imds);
+  const sts = parseSts(value.sts);
+  if (open === undefined || imds === undefined || sts === undefined) return "fields out of shape";
+  return { version: STATE_VERSION, open, imds, sts };
+}
+
+function parseOpen(value: unknown): DriftState["open"] | undefined {
+  if (!isRecord(value)) return undefined;
+  const open: DriftState["open"] = {};
+  for (const [kind, drift] of Object.entries(value)) {
+    if (!isDriftKind(kind) || !isOpenDrift(drift)) return undefined;
+    open[kind] = { since: drift.since, detail: drift.detail };
+  }
+  return open;
+}
+
+function isOpenDrift(value: unknown): value is OpenDrift {
+  return isRecord(value) && Number.isFinite(value.since) && typeof value.detail === "string";
+}
+
+function parseImds(value: unknown): DriftState["imds"] | undefined {
+  if (value === null) return null;
+  if (!isRecord(value)) return undefined;
+  const { profileArn, role, accessKeyId } = value;
+  if (![profileArn, role, accessKeyId].every((v) => v === null || typeof v === "string")) return undefined;
+  return { profileArn, role, accessKeyId } as DriftState["imds"];
+}
+
+function parseSts(value: unknown): DriftState["sts"] | undefined {
+  if (value === null) return null;
+  if (!isRecord(value) || typeof value.accessKeyId !== "string" || typeof value.roleId !== "string") return undefined;
+  return { accessKeyId: value.accessKeyId, roleId: value.roleId };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

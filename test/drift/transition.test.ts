@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import type { DriftKind } from "../../src/drift/kinds.js";
+import type { Observation } from "../../src/drift/observation.js";
+import { emptyState, type DriftState } from "../../src/drift/state.js";
+import { openDrifts, transition } from "../../src/drift/transition.js";
+
+const NOW = Date.parse("2026-11-29T10:00:00Z");
+const PROFILE_ARN = "arn:aws:iam::111122223333:instance-profile/MyInPr";
+const RED = { name: "RedRole", id: "AROARED00000000000001" };
+const BLUE = { name: "BlueRole", id: "AROABLUE0000000000001" };
+const RED_AGAIN = { name: "RedRole", id: "AROARED00000000000002" };
+
+/** A healthy instance: IMDS serves RedRole, STS agrees, the profile holds RedRole, EC2 associates MyInPr. */
+function healthy(): Observation {
+  return {
+    at: NOW,
+    instance: { id: "i-0d4c8f2b7a91e3c56", accountId: "111122223333" },
+    imds: { state: "ok", value: { profileArn: PROFILE_ARN, role: "RedRole", accessKeyId: "ASIAKEY1", expiration: NOW + 5 * 3600_000 } },
+    sts: { state: "ok", value: { outcome: "accepted", role: "RedRole", roleId: RED.id, account: "111122223333", session: "i-0d4c8f2b7a91e3c56" } },
+    profile: { state: "ok", value: { name: "MyInPr", roles: [RED] } },
+    association: { state: "ok", value: { associationId: "iip-assoc-0123456789abcdef0", arn: PROFILE_ARN, state: "associated" } },
+  };
+}
+
+type Tweak = (o: Observation) => void;
+const unknown = { state: "unknown" } as const;
+const imds = (o: Observation) => (o.imds.state === "ok" ? o.imds.value : (() => { throw new Error("imds unknown"); })());
+
+/** Every drift kind against every relevant observation; the expected open drifts from an empty state. */
+const TABLE: [string, Tweak, DriftKind[]][] = [
+  ["a healthy instance shows no drift", () => {}, []],
+  ["S3 swap: the profile holds BlueRole, IMDS still serves RedRole", (o) => { o.profile = { state: "ok", value: { name: "MyInPr", roles: [BLUE] } }; }, ["profile_role_mismatch"]],
+  ["S3 swap seen through IMDS only (STS unknown)", (o) => { o.sts = unknown; o.profile = { state: "ok", value: { name: "MyInPr", roles: [BLUE] } }; }, ["profile_role_mismatch"]],
+  ["S1 removal: the profile holds no role, IMDS serves credentials", (o) => { o.profile = { state: "ok", value: { name: "MyInPr", roles: [] } }; }, ["profile_empty"]],
+  ["S1 after expiry: the profile holds no role and IMDS serves none", (o) => { o.profile = { state: "ok", value: { name: "MyInPr", roles: [] } }; Object.assign(imds(o), { role: null, accessKeyId: null, expiration: null }); o.sts = unknown; }, []],
+  ["S6 re-created role: same name, another RoleId in the profile", (o) => { o.profile = { state: "ok", value: { name: "MyInPr", roles: [RED_AGAIN] } }; }, ["role_recreated"]],
+  ["S5 deleted role: STS rejects the served credentials", (o) => { o.sts = { state: "ok", value: { outcome: "rejected", code: "InvalidClientTokenId" } }; }, ["credentials_rejected"]],
+  ["a spoofed IMDS: STS names another role than IMDS", (o) => { o.sts = { state: "ok", value: { outcome: "accepted", role: "Attacker", roleId: "AROAATTACKER000000001", account: "111122223333", session: "i-0d4c8f2b7a91e3c56" } }; o.profile = { state: "ok", value: { name: "MyInPr", roles: [RED, { name: "Attacker", id: "AROAATTACKER000000001" }] } }; }, ["identity_mismatch"]],
+  ["credentials of another instance: the session is not this instance's id", (o) => { Object.assign(o.sts.state === "ok" ? o.sts.value : {}, { session: "i-0ffffffffffffffff" }); }, ["identity_mismatch"]],
+  ["credentials of another account", (o) => { Object.assign(o.sts.state === "ok" ? o.sts.value : {}, { account: "999999999999" }); }, ["identity_mismatch"]],
+  ["EC2 associates another profile than IMDS reports", (o) => { o.association = { state: "ok", value: { associationId: "iip-assoc-1", arn: "arn:aws:iam::111122223333:instance-profile/Other", state: "associated" } }; }, ["association_mismatch"]],
+  ["the association is still associating", (o) => { o.association = { state: "ok", value: { associationId: "iip-assoc-1", arn: PROFILE_ARN, state: "associating" } }; }, ["association_mismatch"]],
+  ["EC2 shows no association while IMDS reports a profile", (o) => { o.association = { state: "ok", value: null }; }, ["association_mismatch"]],
+  ["no association and no profile in IMDS agree", (o) => { o.association = { state: "ok", value: null }; Object.assign(imds(o), { profileArn: null, role: null, accessKeyId: null, expiration: null }); o.sts = unknown; o.profile = unknown; }, []],
+  ["the association check disabled decides nothing", (o) => { o.association = { state: "disabled" }; }, []],
+  ["S7 credentials within 5 minutes of expiry, not rotated", (o) => { imds(o).expiration = NOW + 4 * 60_000; }, ["credentials_expiring"]],
+  ["S7 credentials past expiry still served", (o) => { imds(o).expiration = NOW - 60_000; }, ["credentials_expiring"]],
+  ["S7 credentials 6 minutes from expiry are fine", (o) => { imds(o).expiration = NOW + 6 * 60_000; }, []],
+  ["every source unknown decides nothing", (o) => { o.imds = unknown; o.sts = unknown; o.profile = unknown; o.association = unknown; }, []],
+];
+
+describe("transition from an empty state", () => {
+  it.each(TABLE)("%s", (_name, tweak, expected) => {
+    const o = healthy();
+    tweak(o);
+    const { state, events } = transition(emptyState(), o, NOW);
+    expect(Object.keys(state.open).sort()).toEqual([...expected].sort());
+    expect(events.map((e) => [e.type, e.kind])).toEqual(expected.map((k) => ["detected", k]).sort(byKind));
+  });
+});
+
+function byKind(a: string[], b: string[]): number {
+  const order = ["profile_role_mismatch", "profile_empty", "role_recreated", "identity_mismatch", "association_mismatch", "credentials_rejected", "credentials_expiring"];
+  return order.indexOf(a[1] ?? "") - order.indexOf(b[1] ?? "");
+}
+
+function withOpen(kind: DriftKind, since: number): DriftState {
+  return { ...emptyState(), open: { [kind]: { since, detail: "earlier" } }, sts: { accessKeyId: "ASIAKEY1", roleId: RED.id } };
+}
+
+/** Missing data keeps each drift as it was: no resolution from a source that cannot be read. */
+const KEEPS: [DriftKind, Tweak][] = [
+  ["profile_role_mismatch", (o) => { o.profile = unknown; }],
+  ["profile_role_mismatch", (o) => { o.imds = unknown; o.sts = unknown; }],
+  ["profile_empty", (o) => { o.profile = unknown; }],
+  ["profile_empty", (o) => { o.imds = unknown; }],
+  ["role_recreated", (o) => { o.profile = unknown; }],
+  ["identity_mismatch", (o) => { o.sts = unknown; }],
+  ["association_mismatch", (o) => { o.association = unknown; }],
+  ["association_mismatch", (o) => { o.imds = unknown; }],
+  ["credentials_rejected", (o) => { o.sts = unknown; }],
+  ["credentials_expiring", (o) => { o.imds = unknown; }],
+];
+
+describe("an open drift", () => {
+  const since = NOW - 30 * 60_000;
+
+  it.each(KEEPS)("%s is kept, with its start, while its source is unknown (%#)", (kind, tweak) => {
+    const o = healthy();
+    tweak(o);
+    const { state, events } = transition(withOpen(kind, since), o, NOW);
+    expect(state.open[kind]?.since).toBe(since);
+    expect(events).toEqual([]);
+  });
+
+  it.each(TABLE.filter(([, , kinds]) => kinds.length === 1))("stays open with its first start: %s", (_name, tweak, [kind]) => {
+    const o = healthy();
+    tweak(o);
+    const { state, events } = transition(withOpen(kind as DriftKind, since), o, NOW);
+    expect(state.open[kind as DriftKind]?.since).toBe(since);
+    expect(events).toEqual([]);
+  });
+
+  it("resolves on the first observation that no longer shows it, with its duration", () => {
+    const { state, events } = transition(withOpen("profile_role_mismatch", since), healthy(), NOW);
+    expect(state.open).toEqual({});
+    expect(events).toEqual([{ type: "resolved", kind: "profile_role_mismatch", severity: "critical", since, durationSeconds: 1800, detail: "earlier" }]);
+  });
+});
+
+describe("the served session's RoleId", () => {
+  it("is remembered, so a re-created role is told apart after STS starts rejecting the deleted role's key", () => {
+    const first = transition(emptyState(), healthy(), NOW).state;
+    const o = healthy();
+    o.sts = { state: "ok", value: { outcome: "rejected", code: "InvalidClientTokenId" } };
+    o.profile = { state: "ok", value: { name: "MyInPr", roles: [RED_AGAIN] } };
+    const { state } = transition(first, o, NOW + 60_000);
+    expect(Object.keys(state.open).sort()).toEqual(["credentials_rejected", "role_recreated"]);
+  });
+
+  it("is forgotten when IMDS serves another key", () => {
+    const first = transition(emptyState(), healthy(), NOW).state;
+    const o = healthy();
+    Object.assign(imds(o), { accessKeyId: "ASIAKEY2" });
+    o.sts = unknown;
+    o.profile = { state: "ok", value: { name: "MyInPr", roles: [RED_AGAIN] } };
+    const { state } = transition(first, o, NOW + 60_000);
+    expect(state.sts).toBeNull();
+    expect(state.open.role_recreated).toBeUndefined();
+  });
+});
+
+describe("openDrifts", () => {
+  it("lists critical drifts before warnings", () => {
+    const state: DriftState = { ...emptyState(), open: { credentials_expiring: { since: 1, detail: "" }, profile_empty: { since: 2, detail: "" } } };
+    expect(openDrifts(state).map((d) => d.kind)).toEqual(["profile_empty", "credentials_expiring"]);
+  });
+});
