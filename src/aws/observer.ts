@@ -1,0 +1,131 @@
+import type { Clock } from "../clock.js";
+import type { Events } from "../observe/events.js";
+import type { Metrics } from "../observe/metrics.js";
+import { queryApi, type AwsApi } from "./api.js";
+import type { StsIdentity } from "./arn.js";
+import { profileNameFromArn } from "./arn.js";
+import { stsOutcome, type FailureKind } from "./classify.js";
+import type { Env } from "./endpoints.js";
+import { ControlPlaneHealth } from "./health.js";
+import type { AssociationView, InstanceProfileView } from "./parse.js";
+import { QUERY_DEFAULTS } from "./query.js";
+import { instancePhase, type Cadence } from "./schedule.js";
+import type { SigningCredentials } from "./sigv4.js";
+import { Source } from "./source.js";
+import type { AwsViews } from "./views.js";
+
+/**
+ * A failing API is called again no sooner than a minute later: the agent
+ * polls every few seconds, and a minute is small beside the 5 and 15 minute
+ * cadences it delays.
+ */
+export const BACKOFF_BASE_MS = 60_000;
+
+export interface AwsObserverOptions {
+  clock: Clock;
+  /** Uniform in [0, 1): the backoff's jitter. */
+  random: () => number;
+  /** The region the calls are made in (config, else the identity document). */
+  region: string;
+  instanceId: string;
+  stsIntervalMs: number;
+  controlPlaneIntervalMs: number;
+  /** Whether EC2 DescribeIamInstanceProfileAssociations is called at all. */
+  association: boolean;
+  metrics: Pick<Metrics, "stsRequest" | "controlPlane" | "controlPlaneRequest">;
+  events: Pick<Events, "controlPlaneUnavailable" | "controlPlaneRecovered">;
+  /** The three calls; default: Query calls signed here, to the endpoints `env` names. */
+  api?: AwsApi;
+  /** Where AWS_ENDPOINT_URL* are read; default process.env. */
+  env?: Env;
+  timeoutMs?: number;
+}
+
+export interface ObserveInput {
+  /** The served credentials (every call is signed with exactly these); null when IMDS serves none. */
+  credentials: SigningCredentials | null;
+  /** IMDS `iam/info` InstanceProfileArn; null when no profile is attached. */
+  profileArn: string | null;
+  /** IMDS showed a change since the last poll: profile ARN, role or AccessKeyId. */
+  imdsChanged: boolean;
+  accessKeyIdChanged: boolean;
+}
+
+/**
+ * The agent's AWS side (SPEC 2): STS on start, on every AccessKeyId change
+ * and at least every `stsIntervalMs`; IAM and EC2 on start, on every change
+ * seen in IMDS and every `controlPlaneIntervalMs` on this instance's slot;
+ * each API with its own backoff (src/aws/schedule.ts). Records the STS and
+ * control-plane metrics and the control-plane health events.
+ */
+export class AwsObserver {
+  readonly #sts: Source<StsIdentity>;
+  readonly #profile: Source<InstanceProfileView>;
+  readonly #association: Source<AssociationView | null> | null;
+  readonly #health: ControlPlaneHealth;
+  readonly #api: AwsApi;
+
+  constructor(private readonly opts: AwsObserverOptions) {
+    const { clock, random, region } = opts;
+    this.#api = opts.api ?? queryApi({ clock, region, env: opts.env ?? process.env, timeoutMs: opts.timeoutMs ?? QUERY_DEFAULTS.timeoutMs, maxBodyBytes: QUERY_DEFAULTS.maxBodyBytes });
+    const sts: Cadence = { intervalMs: opts.stsIntervalMs, phaseMs: null, backoff: { baseMs: BACKOFF_BASE_MS, capMs: opts.stsIntervalMs } };
+    // Once the backoff is capped, a failing instance waits 1 + (3*interval - 1 min)/2 on average (8 min for 5):
+    // a throttled fleet puts less load on the API than its normal cadence.
+    const controlPlane: Cadence = {
+      intervalMs: opts.controlPlaneIntervalMs,
+      phaseMs: instancePhase(opts.instanceId, opts.controlPlaneIntervalMs),
+      backoff: { baseMs: BACKOFF_BASE_MS, capMs: 3 * opts.controlPlaneIntervalMs },
+    };
+    // STS refusing the credentials is an answer about them, not about STS: no backoff, a new AccessKeyId is checked at once.
+    this.#sts = new Source(sts, (kind) => kind !== "rejected", random);
+    const answered = (kind: FailureKind) => kind !== "not-found";
+    this.#profile = new Source(controlPlane, answered, random);
+    this.#association = opts.association ? new Source(controlPlane, answered, random) : null;
+    this.#health = new ControlPlaneHealth(opts.metrics, opts.events);
+  }
+
+  get views(): AwsViews {
+    return { sts: this.#sts.view, profile: this.#profile.view, association: this.#association?.view ?? "disabled" };
+  }
+
+  async observe(input: ObserveInput): Promise<AwsViews> {
+    const now = this.opts.clock.now();
+    for (const source of [this.#sts, this.#profile, this.#association]) source?.age();
+    this.#sts.noteChange(input.accessKeyIdChanged);
+    this.#profile.noteChange(input.imdsChanged);
+    this.#association?.noteChange(input.imdsChanged);
+    if (input.profileArn === null) this.#profile.clear();
+    const { credentials } = input;
+    if (credentials) {
+      await Promise.all([
+        this.#observeSts(now, credentials),
+        input.profileArn === null ? null : this.#observeProfile(now, credentials, input.profileArn),
+        this.#observeAssociation(now, credentials),
+      ]);
+    }
+    return this.views;
+  }
+
+  async #observeSts(now: number, credentials: SigningCredentials): Promise<void> {
+    if (!this.#sts.due(now)) return;
+    const result = await this.#sts.call(now, credentials, () => this.#api.getCallerIdentity(credentials));
+    this.opts.metrics.stsRequest(stsOutcome(result.ok ? "ok" : result.failure.kind));
+  }
+
+  async #observeProfile(now: number, credentials: SigningCredentials, profileArn: string): Promise<void> {
+    const name = profileNameFromArn(profileArn);
+    if (name === null) {
+      return this.#profile.fail(now, { kind: "error", code: "BadProfileArn", message: `not an instance profile ARN: ${profileArn}` });
+    }
+    if (!this.#profile.due(now)) return;
+    const result = await this.#profile.call(now, credentials, () => this.#api.getInstanceProfile(name, credentials));
+    this.#health.record("iam", now, result.ok ? "ok" : result.failure);
+  }
+
+  async #observeAssociation(now: number, credentials: SigningCredentials): Promise<void> {
+    const source = this.#association;
+    if (!source?.due(now)) return;
+    const result = await source.call(now, credentials, () => this.#api.describeAssociation(this.opts.instanceId, credentials));
+    this.#health.record("ec2", now, result.ok ? "ok" : result.failure);
+  }
+}

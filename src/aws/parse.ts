@@ -1,0 +1,115 @@
+/**
+ * The Query responses rolewatch reads, element by element as PROTOCOL.md 4.2-4.5
+ * write them. Pure: XML in, values out; a missing required element throws.
+ */
+import { child, childrenNamed, textOf, type XmlElement } from "./xml.js";
+
+export class ShapeError extends Error {}
+
+function required(element: XmlElement | undefined, name: string): string {
+  const value = element === undefined ? undefined : textOf(element, name);
+  if (value === undefined || value === "") throw new ShapeError(`missing <${name}>`);
+  return value;
+}
+
+function element(parent: XmlElement | undefined, name: string): XmlElement {
+  const found = parent === undefined ? undefined : child(parent, name);
+  if (!found) throw new ShapeError(`missing <${name}>`);
+  return found;
+}
+
+/** `<ActionResponse>` is the root of every success body; anything else is not this call's answer. */
+export function expectRoot(root: XmlElement, action: string): XmlElement {
+  if (root.name !== `${action}Response`) throw new ShapeError(`root <${root.name}>, expected <${action}Response>`);
+  return root;
+}
+
+/** PROTOCOL.md 4.2 */
+export function parseCallerIdentity(root: XmlElement): { arn: string; userId: string; account: string } {
+  const result = element(expectRoot(root, "GetCallerIdentity"), "GetCallerIdentityResult");
+  return { arn: required(result, "Arn"), userId: required(result, "UserId"), account: required(result, "Account") };
+}
+
+export interface ProfileRole {
+  name: string;
+  id: string;
+  arn: string;
+}
+
+export interface InstanceProfileView {
+  name: string;
+  arn: string;
+  id: string;
+  /** An instance profile holds 0 or 1 role; a list, as the API returns it. */
+  roles: ProfileRole[];
+}
+
+/** PROTOCOL.md 4.4; an empty `<Roles/>` is a profile that holds no role. */
+export function parseInstanceProfile(root: XmlElement): InstanceProfileView {
+  const profile = element(element(expectRoot(root, "GetInstanceProfile"), "GetInstanceProfileResult"), "InstanceProfile");
+  const roles = childrenNamed(element(profile, "Roles"), "member").map((m) => ({
+    name: required(m, "RoleName"),
+    id: required(m, "RoleId"),
+    arn: required(m, "Arn"),
+  }));
+  return { name: required(profile, "InstanceProfileName"), arn: required(profile, "Arn"), id: required(profile, "InstanceProfileId"), roles };
+}
+
+export const ASSOCIATION_STATES = ["associating", "associated", "disassociating", "disassociated"] as const;
+export type AssociationState = (typeof ASSOCIATION_STATES)[number];
+
+export interface AssociationView {
+  associationId: string;
+  /** The associated instance profile's ARN and id. */
+  arn: string;
+  id: string;
+  state: AssociationState;
+}
+
+/** PROTOCOL.md 4.5: the list element is `iamInstanceProfileAssociationSet`, paged by `nextToken`. */
+export function parseAssociations(root: XmlElement): { associations: AssociationView[]; nextToken: string | null } {
+  const response = expectRoot(root, "DescribeIamInstanceProfileAssociations");
+  const set = child(response, "iamInstanceProfileAssociationSet");
+  const associations = (set ? childrenNamed(set, "item") : []).map((item) => {
+    const profile = element(item, "iamInstanceProfile");
+    const state = required(item, "state");
+    if (!(ASSOCIATION_STATES as readonly string[]).includes(state)) throw new ShapeError(`unknown association state ${JSON.stringify(state)}`);
+    return { associationId: required(item, "associationId"), arn: required(profile, "arn"), id: required(profile, "id"), state: state as AssociationState };
+  });
+  return { associations, nextToken: textOf(response, "nextToken") || null };
+}
+
+/**
+ * An instance has at most one live association, but a describe can also list
+ * recent `disassociated` ones (and, during a replace, one going and one
+ * coming): the live one wins, `associated` before `associating` before
+ * `disassociating`; `disassociated` only when nothing else is there.
+ */
+export function pickAssociation(associations: readonly AssociationView[]): AssociationView | null {
+  const rank: Record<AssociationState, number> = { associated: 0, associating: 1, disassociating: 2, disassociated: 3 };
+  return [...associations].sort((a, b) => rank[a.state] - rank[b.state])[0] ?? null;
+}
+
+export interface ErrorEnvelope {
+  code: string;
+  message: string;
+  requestId: string | undefined;
+}
+
+/**
+ * The Query envelope `<ErrorResponse><Error>…</Error><RequestId/>` (STS, IAM;
+ * PROTOCOL.md 4.3) or EC2's `<Response><Errors><Error>…</Error></Errors><RequestID/>`
+ * (4.5). null when the root is neither.
+ */
+export function parseErrorEnvelope(root: XmlElement): ErrorEnvelope | null {
+  const error = errorElement(root);
+  const code = error && textOf(error, "Code");
+  if (!error || !code) return null;
+  return { code, message: textOf(error, "Message") ?? "", requestId: textOf(root, "RequestId") ?? textOf(root, "RequestID") };
+}
+
+function errorElement(root: XmlElement): XmlElement | undefined {
+  if (root.name === "ErrorResponse") return child(root, "Error");
+  const errors = root.name === "Response" ? child(root, "Errors") : undefined;
+  return errors && child(errors, "Error");
+}
