@@ -1,11 +1,16 @@
+import type { AwsViews, ObserveInput } from "../aws/index.js";
 import type { Clock } from "../clock.js";
 import { isoSeconds } from "../clock.js";
+import type { DriftEvent } from "../drift/transition.js";
+import { transition } from "../drift/transition.js";
 import { ImdsError } from "../errors.js";
 import type { IdentityDocument, ImdsView } from "../imds/types.js";
 import type { Events } from "../observe/events.js";
 import type { Metrics } from "../observe/metrics.js";
-import { initialTrack, trackImds, type ImdsChange, type ImdsRead, type ImdsTrack } from "./imds-track.js";
-import { imdsSection, instanceSection, type CheckReport } from "./report.js";
+import { trackImds, type ImdsChange, type ImdsRead, type ImdsTrack } from "./imds-track.js";
+import { toObservation } from "./observation.js";
+import type { PersistedState } from "./persist.js";
+import { awsSections, driftSection, imdsSection, instanceSection, statusOf, type CheckReport } from "./report.js";
 
 /** The IMDS reads one poll needs; the real one wraps an ImdsSession. */
 export interface ImdsSource {
@@ -13,23 +18,40 @@ export interface ImdsSource {
   readIdentity(): Promise<IdentityDocument>;
 }
 
+/** The AWS side (src/aws AwsObserver), made once the instance is known. */
+export interface AwsSource {
+  observe(input: ObserveInput): Promise<AwsViews>;
+  readonly views: AwsViews;
+}
+
 export interface AgentDeps {
   clock: Clock;
   imds: ImdsSource;
+  /** Null: STS and the control plane are not consulted. */
+  aws: ((identity: IdentityDocument) => AwsSource) | null;
+  state: PersistedState;
   metrics: Metrics;
   events: Events;
 }
 
 /**
- * One observation per poll: read every source, fold what changed into the
- * tracked state, and publish it as metrics, events and the last report.
+ * One observation per poll: read IMDS, ask STS and the control plane when
+ * due, fold the result into the drift state, and publish it as metrics,
+ * events, the persisted state and the last report.
  */
 export class Agent {
-  #track: ImdsTrack = initialTrack;
+  #track: ImdsTrack;
   #identity: IdentityDocument | null = null;
+  #aws: AwsSource | null = null;
+  /** The AccessKeyId STS was last asked about: its answer counts only for that key. */
+  #stsKey: string | null = null;
   #last: CheckReport | null = null;
 
-  constructor(private readonly deps: AgentDeps) {}
+  constructor(private readonly deps: AgentDeps) {
+    const known = deps.state.state.imds;
+    this.#track = { up: null, downSince: null, profileArn: known?.profileArn ?? null, role: known?.role ?? null, accessKeyId: known?.accessKeyId ?? null };
+    for (const [kind, drift] of Object.entries(deps.state.state.open)) deps.metrics.driftOpen(kind as keyof typeof deps.state.state.open, drift.since);
+  }
 
   /** The report of the last observation; null before the first one. */
   get last(): CheckReport | null {
@@ -37,17 +59,29 @@ export class Agent {
   }
 
   async poll(): Promise<CheckReport> {
-    const { clock, metrics } = this.deps;
+    const { clock, metrics, state } = this.deps;
     const started = clock.now();
     const read = await this.#readImds();
     if (read.ok) await this.#learnIdentity();
     const { track, changes } = trackImds(this.#track, read, clock.now());
     this.#track = track;
-    this.#publish(read, changes);
-    const report = this.#report(read, started);
-    metrics.observed(clock.now(), (clock.now() - started) / 1000);
-    this.#last = report;
-    return report;
+    this.#publishImds(read, changes);
+    const aws = await this.#observeAws(read, changes);
+    const now = clock.now();
+    const result = transition(state.state, toObservation(read, aws, this.#identity, this.#stsKey, now), now);
+    state.update({ ...result.state, imds: { profileArn: track.profileArn, role: track.role, accessKeyId: track.accessKeyId } });
+    this.#publishDrifts(result.events, aws);
+    const drifts = driftSection(state.state);
+    const report: CheckReport = {
+      status: statusOf(read.ok, drifts),
+      observedAt: isoSeconds(started),
+      instance: instanceSection(this.#identity),
+      imds: imdsSection(read),
+      ...awsSections(aws),
+      drifts,
+    };
+    metrics.observed(now, (now - started) / 1000);
+    return (this.#last = report);
   }
 
   async #readImds(): Promise<ImdsRead> {
@@ -64,14 +98,32 @@ export class Agent {
   async #learnIdentity(): Promise<void> {
     if (this.#identity) return;
     try {
-      this.#identity = await this.deps.imds.readIdentity();
-      this.deps.events.setInstance({ id: this.#identity.instanceId, accountId: this.#identity.accountId, region: this.#identity.region });
+      const identity = await this.deps.imds.readIdentity();
+      this.#identity = identity;
+      this.deps.events.setInstance({ id: identity.instanceId, accountId: identity.accountId, region: identity.region });
+      this.#aws = this.deps.aws?.(identity) ?? null;
     } catch (error) {
       if (!(error instanceof ImdsError)) throw error;
     }
   }
 
-  #publish(read: ImdsRead, changes: ImdsChange[]): void {
+  async #observeAws(read: ImdsRead, changes: ImdsChange[]): Promise<AwsViews | null> {
+    if (!this.#aws) return null;
+    if (!read.ok) return this.#aws.views;
+    const creds = read.view.credentials;
+    const credentials = creds && "accessKeyId" in creds ? creds : null;
+    const keyChanged = changes.some((c) => c.action === "credentials-rotated" || c.action === "role-changed");
+    const views = await this.#aws.observe({
+      credentials,
+      profileArn: read.view.info?.instanceProfileArn ?? null,
+      imdsChanged: keyChanged || changes.some((c) => c.action === "profile-changed"),
+      accessKeyIdChanged: keyChanged,
+    });
+    if (views.sts.state !== "never" && views.sts.fresh) this.#stsKey = credentials?.accessKeyId ?? null;
+    return views;
+  }
+
+  #publishImds(read: ImdsRead, changes: ImdsChange[]): void {
     const { metrics } = this.deps;
     metrics.imdsUp(read.ok);
     if (read.ok) {
@@ -86,8 +138,10 @@ export class Agent {
   #emit(change: ImdsChange, read: ImdsRead): void {
     const { metrics, events } = this.deps;
     switch (change.action) {
-      case "imds-unavailable":
-        return events.imdsUnavailable(change.status === undefined ? { failure: change.failure, path: change.path } : { failure: change.failure, path: change.path, status: change.status });
+      case "imds-unavailable": {
+        const { failure, path, status } = change;
+        return events.imdsUnavailable(status === undefined ? { failure, path } : { failure, path, status });
+      }
       case "imds-recovered":
         return events.imdsRecovered({ downSeconds: change.downSeconds });
       case "profile-changed":
@@ -108,16 +162,20 @@ export class Agent {
     }
   }
 
-  #report(read: ImdsRead, started: number): CheckReport {
-    return {
-      status: read.ok ? "ok" : "unknown",
-      observedAt: isoSeconds(started),
-      instance: instanceSection(this.#identity),
-      imds: imdsSection(read),
-      sts: null,
-      profile: null,
-      association: null,
-      drifts: [],
-    };
+  #publishDrifts(driftEvents: DriftEvent[], aws: AwsViews | null): void {
+    const { metrics, events } = this.deps;
+    if (aws) {
+      metrics.role("sts", aws.sts.state === "ok" && aws.sts.value.principal === "assumed-role" ? aws.sts.value.role : null);
+      metrics.role("profile", aws.profile.state === "ok" ? (aws.profile.value.roles[0]?.name ?? null) : null);
+    }
+    for (const e of driftEvents) {
+      if (e.type === "detected") {
+        metrics.driftDetected(e.kind, e.since);
+        events.driftDetected({ kind: e.kind, severity: e.severity, since: e.since, detail: e.detail });
+      } else {
+        metrics.driftResolved(e.kind, e.durationSeconds);
+        events.driftResolved({ kind: e.kind, severity: e.severity, since: e.since, durationSeconds: e.durationSeconds, detail: e.detail });
+      }
+    }
   }
 }

@@ -1,4 +1,7 @@
+import type { AwsViews, View } from "../aws/index.js";
 import { isoSeconds } from "../clock.js";
+import type { DriftState } from "../drift/state.js";
+import { openDrifts } from "../drift/transition.js";
 import type { IdentityDocument, ImdsView } from "../imds/types.js";
 import type { ImdsRead } from "./imds-track.js";
 
@@ -55,4 +58,37 @@ function viewFields(view: ImdsView): Omit<ImdsSection, "reachable" | "error"> {
 
 export function instanceSection(doc: IdentityDocument | null): CheckReport["instance"] {
   return doc ? { id: doc.instanceId, accountId: doc.accountId, region: doc.region } : null;
+}
+
+type Sections = Pick<CheckReport, "sts" | "profile" | "association">;
+
+/** The STS, profile and association sections: a value, `{error}` when the last read failed, null when never read. */
+export function awsSections(aws: AwsViews | null): Sections {
+  if (aws === null) return { sts: null, profile: null, association: null };
+  return {
+    sts: section(aws.sts, (id) =>
+      id.principal === "assumed-role"
+        ? { arn: id.arn, account: id.account, role: id.role, roleId: id.roleId, session: id.session }
+        : { error: `not a role session: ${id.arn}` },
+    ),
+    profile: section(aws.profile, (p) => ({ name: p.name, roles: p.roles.map(({ name, id }) => ({ name, id })) })),
+    association: aws.association === "disabled" ? null : section(aws.association, (a) => (a ? { arn: a.arn, state: a.state } : null)),
+  };
+}
+
+function section<T, R>(view: View<T>, value: (v: T) => R): R | { error: string } | null {
+  if (view.state === "never") return null;
+  if (view.state === "failed") return { error: view.message.includes(view.code) ? view.message : `${view.code}: ${view.message}` };
+  return value(view.value);
+}
+
+export function driftSection(state: DriftState): CheckReport["drifts"] {
+  return openDrifts(state).map((d) => ({ kind: d.kind, severity: d.severity, since: isoSeconds(d.since), detail: d.detail }));
+}
+
+/** Unknown when IMDS cannot be read; else the most severe open drift decides. */
+export function statusOf(imdsReachable: boolean, drifts: CheckReport["drifts"]): CheckReport["status"] {
+  if (!imdsReachable) return "unknown";
+  if (drifts.some((d) => d.severity === "critical")) return "critical";
+  return drifts.length > 0 ? "warning" : "ok";
 }

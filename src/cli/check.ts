@@ -28,7 +28,7 @@ ${optionsHelp()}`,
       // Events go nowhere: check speaks through its report and its exit code.
       const events = createEvents({ clock, level: "silent", version: VERSION });
       const metrics = createMetrics({ version: VERSION });
-      const report = await buildAgent(config, { clock, metrics, events }).poll();
+      const report = await buildAgent(config, { clock, metrics, events, env: io.env, persist: false }).poll();
       if (flags.json) io.out(JSON.stringify(report, null, 2) + "\n");
       else io.out(checkText(report, clock.now()));
       if (!report.imds.reachable) io.err(`rolewatch: IMDS cannot be read at ${config.imds.endpoint}: ${report.imds.error ?? "unknown error"}\n`);

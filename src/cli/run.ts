@@ -28,7 +28,7 @@ ${optionsHelp()}`,
       const events = createEvents({ clock, level: config.log.level, version: VERSION });
       for (const warning of warnings) events.warn(warning);
       const metrics = createMetrics({ version: VERSION });
-      const agent = buildAgent(config, { clock, metrics, events });
+      const agent = buildAgent(config, { clock, metrics, events, env: io.env, persist: true });
       const http = await startHttpServer({
         host: config.http.host,
         port: config.http.port,

@@ -1,0 +1,62 @@
+import type { AwsViews, StsIdentity, View } from "../aws/index.js";
+import type { Known, Observation, StsFacts } from "../drift/observation.js";
+import type { IdentityDocument } from "../imds/types.js";
+import type { ImdsRead } from "./imds-track.js";
+
+/**
+ * Reduces what the sources said to what drift decisions need. A source that
+ * failed, or was never read, is unknown; an STS answer counts only for the
+ * AccessKeyId it was asked about (`stsKey`).
+ */
+export function toObservation(read: ImdsRead, aws: AwsViews | null, identity: IdentityDocument | null, stsKey: string | null, at: number): Observation {
+  const imds = imdsFacts(read);
+  const currentKey = imds.state === "ok" ? imds.value.accessKeyId : null;
+  return {
+    at,
+    instance: identity ? { id: identity.instanceId, accountId: identity.accountId } : null,
+    imds,
+    sts: aws && currentKey !== null && stsKey === currentKey ? stsFacts(aws.sts) : { state: "unknown" },
+    profile: profileFacts(imds, aws),
+    association: aws === null ? { state: "unknown" } : associationFacts(aws.association),
+  };
+}
+
+function imdsFacts(read: ImdsRead): Observation["imds"] {
+  if (!read.ok) return { state: "unknown" };
+  const { info, role, credentials } = read.view;
+  const served = credentials && "accessKeyId" in credentials ? credentials : null;
+  return {
+    state: "ok",
+    value: { profileArn: info?.instanceProfileArn ?? null, role, accessKeyId: served?.accessKeyId ?? null, expiration: served?.expiration ?? null },
+  };
+}
+
+function stsFacts(view: View<StsIdentity>): Known<StsFacts> {
+  if (view.state === "failed" && view.kind === "rejected") return { state: "ok", value: { outcome: "rejected", code: view.code } };
+  if (view.state !== "ok") return { state: "unknown" };
+  const id = view.value;
+  if (id.principal === "assumed-role") {
+    return { state: "ok", value: { outcome: "accepted", role: id.role, roleId: id.roleId, account: id.account, session: id.session } };
+  }
+  // Not a role session at all: a proxy or a spoofed IMDS. Its ARN stands where the role name would.
+  return { state: "ok", value: { outcome: "accepted", role: id.arn, roleId: id.userId, account: id.account, session: "" } };
+}
+
+function profileFacts(imds: Observation["imds"], aws: AwsViews | null): Observation["profile"] {
+  // No instance profile attached is a known fact: no profile holds a role for this instance.
+  if (imds.state === "ok" && imds.value.profileArn === null) return { state: "ok", value: { name: "(none attached)", roles: [] } };
+  const view = aws?.profile;
+  if (view?.state === "ok") return { state: "ok", value: { name: view.value.name, roles: view.value.roles.map(({ name, id }) => ({ name, id })) } };
+  // The profile IMDS names no longer exists in IAM: it holds no role.
+  if (view?.state === "failed" && view.kind === "not-found" && imds.state === "ok") {
+    return { state: "ok", value: { name: imds.value.profileArn?.split("/").pop() ?? "", roles: [] } };
+  }
+  return { state: "unknown" };
+}
+
+function associationFacts(view: AwsViews["association"]): Observation["association"] {
+  if (view === "disabled") return { state: "disabled" };
+  if (view.state !== "ok") return { state: "unknown" };
+  const a = view.value;
+  return { state: "ok", value: a && { associationId: a.associationId, arn: a.arn, state: a.state } };
+}
