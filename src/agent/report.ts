@@ -16,7 +16,8 @@ export interface CheckReport {
   imds: ImdsSection;
   sts: { arn: string; account: string; role: string; roleId: string; session: string } | { error: string } | null;
   profile: { name: string; roles: { name: string; id: string }[] } | { error: string } | null;
-  association: { arn: string; state: string } | { error: string } | null;
+  /** `associationId` goes beyond the contract's {arn, state}: the remedies need it. */
+  association: { arn: string; state: string; associationId?: string } | { error: string } | null;
   drifts: { kind: string; severity: "warning" | "critical"; since: string; detail?: string }[];
 }
 
@@ -72,7 +73,7 @@ export function awsSections(aws: AwsViews | null): Sections {
         : { error: `not a role session: ${id.arn}` },
     ),
     profile: section(aws.profile, (p) => ({ name: p.name, roles: p.roles.map(({ name, id }) => ({ name, id })) })),
-    association: aws.association === "disabled" ? null : section(aws.association, (a) => (a ? { arn: a.arn, state: a.state } : null)),
+    association: aws.association === "disabled" ? null : section(aws.association, (a) => (a ? { arn: a.arn, state: a.state, associationId: a.associationId } : null)),
   };
 }
 

@@ -1,50 +1,82 @@
 import type { CheckReport } from "../agent/report.js";
+import { isoSeconds } from "../clock.js";
+import { explain } from "./remedies.js";
 
 const STATUS_WORD = { ok: "OK", warning: "WARNING", critical: "CRITICAL", unknown: "UNKNOWN" } as const;
 
 /**
- * The human report of `check`: a monitoring-plugin style first line, then each
- * source's view. Pure, so its shape is pinned by tests.
+ * The human report of `check`: a monitoring-plugin style first line, each
+ * source's view side by side, then each drift with its start, what it means
+ * and the commands that end it. Pure, so a golden file pins it.
  */
 export function checkText(report: CheckReport, now: number): string {
-  const lines = [`ROLEWATCH ${STATUS_WORD[report.status]} - ${headline(report)}`, ""];
-  lines.push("IMDS");
-  const imds = report.imds;
-  if (!imds.reachable) {
-    lines.push(`  unreachable: ${imds.error ?? "unknown error"}`);
-  } else {
-    lines.push(
-      row("instance profile", imds.profileArn ?? "none attached (iam/info is 404)"),
-      row("role", imds.role ?? "none (iam/security-credentials/ is 404)"),
-    );
-    if (imds.code !== null && imds.code !== "Success") lines.push(row("code", imds.code));
-    if (imds.accessKeyId !== null) {
-      lines.push(
-        row("access key id", imds.accessKeyId),
-        row("last updated", `${imds.lastUpdated} (${relative(imds.lastUpdated, now)})`),
-        row("expires", `${imds.expiration} (${relative(imds.expiration, now)})`),
-      );
-    }
-  }
-  if (report.instance) {
-    lines.push("", "Instance", row("id", report.instance.id), row("account", report.instance.accountId), row("region", report.instance.region));
-  }
-  return lines.join("\n") + "\n";
+  const lines = [`ROLEWATCH ${STATUS_WORD[report.status]} - ${headline(report)}`, "", ...table(viewRows(report, now)), ""];
+  if (report.drifts.length > 0) lines.push("Drifts", ...report.drifts.flatMap((d) => driftLines(d, report, now)));
+  if (report.instance) lines.push(`Instance ${report.instance.id} in account ${report.instance.accountId}, ${report.instance.region}`);
+  return lines.join("\n").trimEnd() + "\n";
 }
 
 function headline(report: CheckReport): string {
-  const { imds } = report;
+  const { imds, drifts } = report;
   if (!imds.reachable) return `IMDS cannot be read: ${imds.error ?? "unknown error"}`;
+  if (drifts.length > 0) return drifts.map((d) => d.kind).join(", ");
   if (imds.role === null) return "IMDS serves no role credentials";
-  return `IMDS serves ${imds.role}${imds.accessKeyId ? ` (${imds.accessKeyId})` : ""}`;
+  const confirmed = [report.sts, report.profile].every((v) => v !== null && !("error" in v));
+  return `IMDS serves ${imds.role}${imds.accessKeyId ? ` (${imds.accessKeyId})` : ""}${confirmed ? ", and STS and the instance profile agree" : ""}`;
 }
 
-function row(label: string, value: string): string {
-  return `  ${label.padEnd(17)} ${value}`;
+type Row = [string, string, string, string];
+
+function viewRows(report: CheckReport, now: number): Row[] {
+  const rows: Row[] = [["", "role", "key / id", "detail"]];
+  const { imds, sts, profile, association } = report;
+  if (!imds.reachable) rows.push(["IMDS", "?", "", imds.error ?? "unreachable"]);
+  else {
+    const times = imds.expiration ? `expires ${imds.expiration} (${relative(imds.expiration, now)})` : imds.code && imds.code !== "Success" ? `code ${imds.code}` : "no credentials served";
+    const profileName = imds.profileArn ? `profile ${imds.profileArn.split("/").pop() ?? ""}, ` : "no profile attached, ";
+    rows.push(["IMDS", imds.role ?? "-", imds.accessKeyId ?? "-", profileName + times]);
+  }
+  if (sts === null) rows.push(["STS", "", "", "not asked"]);
+  else if ("error" in sts) rows.push(["STS", "?", "", sts.error]);
+  else rows.push(["STS", sts.role, `${sts.roleId}:${sts.session}`, `account ${sts.account}`]);
+  if (profile === null) rows.push(["instance profile", "", "", "not read"]);
+  else if ("error" in profile) rows.push(["instance profile", "?", "", profile.error]);
+  else rows.push(["instance profile", profile.roles.map((r) => r.name).join(", ") || "(none)", profile.roles.map((r) => r.id).join(", ") || "-", profile.name]);
+  if (association === null) rows.push(["association", "", "", "not read"]);
+  else if ("error" in association) rows.push(["association", "", "", association.error]);
+  else rows.push(["association", "", association.associationId ?? "-", `${association.arn.split("/").pop() ?? ""} ${association.state}`]);
+  return rows;
 }
 
-function relative(iso: string | null, now: number): string {
-  if (iso === null) return "unknown";
+function table(rows: Row[]): string[] {
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
+  return rows.map((r) => r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c] ?? 0) : cell)).join("  ").trimEnd());
+}
+
+function driftLines(d: CheckReport["drifts"][number], report: CheckReport, now: number): string[] {
+  const { meaning, commands } = explain(d.kind as Parameters<typeof explain>[0], report, isoSeconds(now));
+  return [
+    `  ${d.severity.toUpperCase()} ${d.kind} since ${d.since} (${relative(d.since, now)})`,
+    ...(d.detail ? [`    ${d.detail}`] : []),
+    ...wrap(meaning, 96).map((l) => `    ${l}`),
+    ...commands.map((c) => `      $ ${c}`),
+    "",
+  ];
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
+
+function relative(iso: string, now: number): string {
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
   const span = humanSpan(Math.abs(seconds));
   return seconds >= 0 ? `in ${span}` : `${span} ago`;

@@ -1,0 +1,68 @@
+import type { CheckReport } from "../agent/report.js";
+import type { DriftKind } from "../drift/kinds.js";
+
+/** What a drift means for the instance, and the commands that end it (the field report's S5), with this instance's ids. */
+export interface Explanation {
+  meaning: string;
+  commands: string[];
+}
+
+interface Ids {
+  instance: string;
+  association: string;
+  profile: string;
+  role: string;
+  now: string;
+}
+
+function ids(report: CheckReport, now: string): Ids {
+  const assoc = report.association && "associationId" in report.association ? report.association.associationId : undefined;
+  const profileArn = report.imds.profileArn;
+  return {
+    instance: report.instance?.id ?? "INSTANCE_ID",
+    association: assoc ?? "ASSOCIATION_ID",
+    profile: profileArn?.split("/").pop() ?? "PROFILE_NAME",
+    role: report.imds.role ?? "ROLE_NAME",
+    now,
+  };
+}
+
+const stopStart = (i: Ids) => `aws ec2 stop-instances --instance-ids ${i.instance} && aws ec2 wait instance-stopped --instance-ids ${i.instance} && aws ec2 start-instances --instance-ids ${i.instance}`;
+const replace = (i: Ids) => `aws ec2 replace-iam-instance-profile-association --association-id ${i.association} --iam-instance-profile Name=${i.profile}`;
+const revoke = (i: Ids) =>
+  `aws iam put-role-policy --role-name ${i.role} --policy-name AWSRevokeOlderSessions --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"${i.now}"}}}]}'`;
+
+const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
+  profile_role_mismatch: (i) => ({
+    meaning: `The instance still acts as ${i.role} although its instance profile now holds another role. IMDS switches by itself within about an hour (the field report measured up to 54 minutes); a reboot does not help. To switch now, stop and start the instance, or give it a new association:`,
+    commands: [stopStart(i), replace(i)],
+  }),
+  profile_empty: (i) => ({
+    meaning: `The instance profile holds no role, yet the instance can still act as ${i.role}: IMDS serves the last credentials, unrotated, until they expire (up to 6 hours). Re-adding the same role changes nothing. To cut them off now, revoke the role's older sessions, or stop and start the instance, or remove the association:`,
+    commands: [revoke(i), stopStart(i), `aws ec2 disassociate-iam-instance-profile --association-id ${i.association}`],
+  }),
+  role_recreated: (i) => ({
+    meaning: `${i.role} was deleted and created again: same name, another role (another RoleId). The served session belongs to the old one, whose permissions are gone. To get the new role's credentials now, stop and start the instance, or give it a new association:`,
+    commands: [stopStart(i), replace(i)],
+  }),
+  identity_mismatch: (i) => ({
+    meaning: "STS names another role, account or session than IMDS claims to serve: something between the instance and IMDS (a proxy, a spoofed endpoint) hands out credentials that are not this instance's. Find what answers on 169.254.169.254 and compare with what AWS says:",
+    commands: ["sudo iptables -t nat -S | grep -n 169.254.169.254", `aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${i.instance}`],
+  }),
+  association_mismatch: (i) => ({
+    meaning: "EC2's association of this instance differs from what IMDS reports, or it is not yet (or no longer) associated. An association that is still `associating` settles in seconds; otherwise see what EC2 holds and replace it:",
+    commands: [`aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${i.instance}`, replace(i)],
+  }),
+  credentials_rejected: (i) => ({
+    meaning: `STS refuses the credentials IMDS serves (the role was deleted, or its sessions revoked): every AWS call from this instance fails. IMDS refreshes them on its next rotation; to get fresh credentials of the profile's role now:`,
+    commands: [stopStart(i), replace(i)],
+  }),
+  credentials_expiring: (i) => ({
+    meaning: "The served credentials are within 5 minutes of their expiry (or past it) and IMDS has not rotated them, though EC2 makes new ones available at least 5 minutes before. Look at IMDS's health; a stop and start makes it deliver anew:",
+    commands: [stopStart(i)],
+  }),
+};
+
+export function explain(kind: DriftKind, report: CheckReport, now: string): Explanation {
+  return EXPLAIN[kind](ids(report, now));
+}
