@@ -27,10 +27,12 @@ interface Issued {
  * rotations that happened meanwhile, each issued at the time it happened.
  *
  * A frozen chain no longer rotates: its last credentials are served until they
- * expire, then nothing (the field report's role removal, SPEC S1).
+ * expire, then nothing (the field report's role removal, SPEC S1). A resumed
+ * one goes on with the same credentials until its next rotation (SPEC S2).
  */
 export class CredentialChain<T extends Issued> {
   #current: T;
+  #nextAt: number;
   #frozen = false;
 
   constructor(
@@ -39,6 +41,7 @@ export class CredentialChain<T extends Issued> {
     start: number,
   ) {
     this.#current = mint(start);
+    this.#nextAt = this.#current.issuedAt + policy.rotationMs;
   }
 
   get frozen(): boolean {
@@ -55,7 +58,7 @@ export class CredentialChain<T extends Issued> {
   /** A rotation out of schedule; the next one follows a full interval later. A frozen chain stays frozen. */
   rotate(at: number): T {
     this.#catchUp(at);
-    this.#current = this.mint(at);
+    this.#mintAt(at);
     return this.#current;
   }
 
@@ -64,13 +67,38 @@ export class CredentialChain<T extends Issued> {
     this.#frozen = true;
   }
 
-  #catchUp(now: number): void {
-    if (this.#frozen) return;
-    const { rotationMs, lifetimeMs } = this.policy;
+  /**
+   * Rotation starts again on the schedule of the current credentials: the same
+   * ones are served until the next hourly point, unless that point would leave
+   * less than the promised headroom before they expire (or they have expired):
+   * then new ones are minted at once.
+   */
+  resume(at: number): void {
+    if (!this.#frozen) return;
+    this.#frozen = false;
+    this.#nextAt = this.nextRotationAfter(at);
+    if (this.#nextAt > this.#current.expiresAt - MIN_ROTATION_HEADROOM_MS) this.#mintAt(at);
+  }
+
+  /** The first point of the current credentials' hourly schedule after `at`. */
+  nextRotationAfter(at: number): number {
+    const { rotationMs } = this.policy;
     const base = this.#current.issuedAt;
-    const due = Math.floor((now - base) / rotationMs);
+    return base + (Math.floor(Math.max(0, at - base) / rotationMs) + 1) * rotationMs;
+  }
+
+  #mintAt(at: number): void {
+    this.#current = this.mint(at);
+    this.#nextAt = this.#current.issuedAt + this.policy.rotationMs;
+  }
+
+  #catchUp(now: number): void {
+    if (this.#frozen || now < this.#nextAt) return;
+    const { rotationMs, lifetimeMs } = this.policy;
+    const due = Math.floor((now - this.#nextAt) / rotationMs) + 1;
     // Rotations whose credentials had expired by `now` were never served: skip minting them.
-    const first = Math.max(1, due - Math.ceil(lifetimeMs / rotationMs) + 1);
-    for (let i = first; i <= due; i++) this.#current = this.mint(base + i * rotationMs);
+    const skipped = Math.max(0, due - Math.ceil(lifetimeMs / rotationMs));
+    this.#nextAt += skipped * rotationMs;
+    while (this.#nextAt <= now) this.#mintAt(this.#nextAt);
   }
 }

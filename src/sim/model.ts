@@ -7,22 +7,45 @@ import type { Session } from "./sessions.js";
 export interface Role {
   name: string;
   roleId: string;
+  /** `arn:aws:iam::ACCOUNT:role` + path + name. */
   arn: string;
+  path: string;
+  createDate: number;
+  /** JSON text, as given to CreateRole. */
+  assumeRolePolicyDocument: string;
+  description?: string;
+  /** Seconds, 3600 to 43200 (IAM API Reference, CreateRole). */
+  maxSessionDuration: number;
 }
 
 export interface InstanceProfile {
   name: string;
   instanceProfileId: string;
   arn: string;
+  path: string;
+  createDate: number;
   /** Role name; a profile holds at most one role. */
   role: string | null;
 }
 
+/**
+ * An EC2 association of an instance profile with an instance. Its state is
+ * read from the clock (associationState), so a jump of the clock settles it.
+ * The profile is recorded by name and id: a profile deleted and re-created
+ * under the same name is another profile.
+ */
 export interface Association {
   associationId: string;
+  instanceId: string;
   profileName: string;
-  state: "associating" | "associated" | "disassociating" | "disassociated";
+  profileArn: string;
+  profileId: string;
+  /** When it was asked for: EC2's Timestamp. */
+  createdAt: number;
+  /** When it is (or was) `associated`: createdAt plus the association delay. */
   associatedAt: number;
+  /** When it was disassociated or replaced; null while it is the instance's. */
+  endedAt: number | null;
 }
 
 /** One rotation's credentials. With HttpTokens=optional IMDS serves distinct IMDSv1 ones (PROTOCOL.md 5). */
@@ -33,17 +56,28 @@ export interface Issue {
   v1: Session;
 }
 
+/** Where a delivery's credentials come from: a CredentialChain minting them here, or an AWS backend. */
+export type IssueChain = Pick<CredentialChain<Issue>, "frozen" | "at" | "rotate" | "freeze" | "resume" | "nextRotationAfter">;
+
 /** What IMDS serves for an instance: a snapshot of the role at delivery time, so a re-created role stays a different one. */
 export interface Delivery {
   role: Role;
   deliveredAt: number;
-  chain: CredentialChain<Issue>;
+  chain: IssueChain;
 }
 
 /** What IMDS serves to an instance at one moment. */
 export interface ServedCredentials {
   role: Role;
   issue: Issue;
+}
+
+/** Deliveries that come due later (delivery-rules.ts), applied when the world is next read at or after them. */
+export interface PendingDelivery {
+  /** A swap to the profile's current role (SPEC S3). */
+  swapAt: number | null;
+  /** The delivered role was deleted: its next refresh fails (SPEC S5). */
+  revokeAt: number | null;
 }
 
 export interface Instance {
@@ -54,8 +88,12 @@ export interface Instance {
   availabilityZone: string;
   privateIp: string;
   launchedAt: number;
+  /** EC2's current association, settled or not. */
   association: Association | null;
+  /** The association IMDS shows in `iam/info`: the last one that settled and was not disassociated. */
+  attached: Association | null;
   delivery: Delivery | null;
+  pending: PendingDelivery;
   /** The instance identity role, always present (PROTOCOL.md 2.6). */
   identity: CredentialChain<Session>;
 }

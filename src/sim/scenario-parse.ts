@@ -1,6 +1,6 @@
 import { ConfigError } from "../errors.js";
 import { MIN_ROTATION_HEADROOM_MS } from "./delivery.js";
-import type { Scenario, ScenarioCredentials, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole } from "./scenario.js";
+import type { Scenario, ScenarioAdmin, ScenarioCredentials, ScenarioDelays, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole } from "./scenario.js";
 import { array, object, onlyKeys, optionalInteger, optionalString, Problems, requiredString, type Json } from "./validate.js";
 
 // Name and id shapes from the IAM and EC2 API references.
@@ -9,6 +9,8 @@ const PROFILE_NAME = { pattern: /^[\w+=,.@-]{1,128}$/, hint: "1-128 letters, dig
 const ROLE_ID = { pattern: /^AROA[A-Z0-9]{17}$/, hint: "AROA followed by 17 uppercase letters or digits" };
 const PROFILE_ID = { pattern: /^AIPA[A-Z0-9]{17}$/, hint: "AIPA followed by 17 uppercase letters or digits" };
 const INSTANCE_ID = { pattern: /^i-([0-9a-f]{8}|[0-9a-f]{17})$/, hint: "i- followed by 17 (or 8) lowercase hex digits" };
+const ACCESS_KEY_ID = { pattern: /^AKIA[A-Z0-9]{16}$/, hint: "AKIA followed by 16 uppercase letters or digits" };
+const SECRET_KEY = { pattern: /^[A-Za-z0-9/+]{40}$/, hint: "40 letters, digits, / or +" };
 const TIMESTAMP = { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, hint: "YYYY-MM-DDTHH:MM:SSZ" };
 
 /** Checks a parsed scenario document; throws ConfigError listing every problem. */
@@ -16,13 +18,15 @@ export function parseScenario(value: unknown): Scenario {
   const problems = new Problems();
   const doc = object(value, "scenario", problems);
   if (!doc) throw new ConfigError(problems.list);
-  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials"], "scenario", problems);
+  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials", "delays", "admin"], "scenario", problems);
   const accountId = requiredString(doc, "accountId", "scenario", problems, { pattern: /^\d{12}$/, hint: "12 digits, quoted in YAML" });
   const region = requiredString(doc, "region", "scenario", problems, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, hint: "a region name such as us-east-1" });
   const roles = array(doc, "roles", "scenario", problems).map((r, i) => parseRole(r, `scenario.roles[${i}]`, problems));
   const profiles = array(doc, "instanceProfiles", "scenario", problems).map((p, i) => parseProfile(p, `scenario.instanceProfiles[${i}]`, problems));
   const instances = array(doc, "instances", "scenario", problems).map((x, i) => parseInstance(x, `scenario.instances[${i}]`, problems));
   const credentials = doc.credentials === undefined ? undefined : parseCredentials(doc.credentials, problems);
+  const delays = doc.delays === undefined ? undefined : parseDelays(doc.delays, problems);
+  const admin = doc.admin === undefined ? undefined : parseAdmin(doc.admin, problems);
   if (instances.length === 0) problems.add("scenario.instances", "must list at least one instance (IMDS serves one)");
   checkReferences(roles, profiles, instances, problems);
   if (!problems.ok || !accountId || !region) throw new ConfigError(problems.list);
@@ -34,6 +38,8 @@ export function parseScenario(value: unknown): Scenario {
     instances: instances.filter((x) => x !== undefined),
   };
   if (credentials) scenario.credentials = credentials;
+  if (delays) scenario.delays = delays;
+  if (admin) scenario.admin = admin;
   return scenario;
 }
 
@@ -87,6 +93,26 @@ function parseCredentials(value: unknown, problems: Problems): ScenarioCredentia
     problems.add(`${where}.rotationSeconds`, `must leave at least ${headroom} s before expiry (at most lifetimeSeconds - ${headroom})`);
   }
   return withDefined({ lifetimeSeconds, rotationSeconds });
+}
+
+function parseDelays(value: unknown, problems: Problems): ScenarioDelays | undefined {
+  const where = "scenario.delays";
+  const obj = object(value, where, problems);
+  if (!obj) return undefined;
+  onlyKeys(obj, ["swapSeconds", "associationSeconds"], where, problems);
+  const swapSeconds = optionalInteger(obj, "swapSeconds", where, problems, 0, 43_200);
+  const associationSeconds = optionalInteger(obj, "associationSeconds", where, problems, 0, 3600);
+  return withDefined({ swapSeconds, associationSeconds });
+}
+
+function parseAdmin(value: unknown, problems: Problems): ScenarioAdmin | undefined {
+  const where = "scenario.admin";
+  const obj = object(value, where, problems);
+  if (!obj) return undefined;
+  onlyKeys(obj, ["accessKeyId", "secretAccessKey"], where, problems);
+  const accessKeyId = requiredString(obj, "accessKeyId", where, problems, ACCESS_KEY_ID);
+  const secretAccessKey = requiredString(obj, "secretAccessKey", where, problems, SECRET_KEY);
+  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
 }
 
 function checkReferences(

@@ -13,6 +13,10 @@ export interface Scenario {
   instanceProfiles: ScenarioInstanceProfile[];
   instances: ScenarioInstance[];
   credentials?: ScenarioCredentials;
+  /** Defaults: DEFAULT_DELAYS. */
+  delays?: ScenarioDelays;
+  /** The IAM user that drives the simulator's AWS API port (the aws CLI's credentials); default DEFAULT_ADMIN. */
+  admin?: ScenarioAdmin;
 }
 
 export interface ScenarioRole {
@@ -47,6 +51,33 @@ export interface ScenarioCredentials {
   lifetimeSeconds?: number;
   rotationSeconds?: number;
 }
+
+/** How long the control plane's changes take to reach IMDS (delivery-rules.ts). */
+export interface ScenarioDelays {
+  /** A role swapped in the profile reaches IMDS this long after the change (SPEC S3). */
+  swapSeconds?: number;
+  /** An association stays `associating` this long, then IMDS delivers (SPEC S5). */
+  associationSeconds?: number;
+}
+
+/** The field report saw a swap reach IMDS after 54 minutes (SPEC S3); "a few seconds" for an association is this project's choice. */
+export const DEFAULT_DELAYS = { swapSeconds: 3240, associationSeconds: 5 } as const;
+
+export interface ScenarioAdmin {
+  /** `AKIA` and 16 uppercase letters or digits. */
+  accessKeyId: string;
+  /** 40 characters of the base64 alphabet. */
+  secretAccessKey: string;
+}
+
+/**
+ * Fixed and public on purpose: the simulator serves loopback only, and a user
+ * drives it with the aws CLI by exporting these (`rolewatch sim` prints them).
+ */
+export const DEFAULT_ADMIN: ScenarioAdmin = {
+  accessKeyId: "AKIAROLEWATCHSIMADMN",
+  secretAccessKey: "rolewatchSimulatorAdminSecretKey/EXAMPLE",
+};
 
 /** The field report's setup (SPEC S1-S7): RedRole in profile MyInPr on one running instance; BlueRole spare. */
 export function defaultScenario(): Scenario {

@@ -1,28 +1,43 @@
 import type { Clock } from "../clock.js";
-import { CredentialChain, EC2_ROTATION, type RotationPolicy } from "./delivery.js";
-import type { Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials } from "./model.js";
+import type { AssociationState } from "./control-plane.js";
+import { CredentialChain, type RotationPolicy } from "./delivery.js";
+import { settle } from "./delivery-rules.js";
+import type { Association, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials } from "./model.js";
 import { cryptoRandom, ids, type Random } from "./random.js";
-import type { Scenario, ScenarioInstance } from "./scenario.js";
-import { IDENTITY_ROLE_NAME, SessionRegistry } from "./sessions.js";
+import type { Scenario, ScenarioAdmin } from "./scenario.js";
+import { SessionRegistry } from "./sessions.js";
 import { SimInputError } from "./validate.js";
+import { populate, settings } from "./world-populate.js";
 
 export interface WorldOptions {
   clock: Clock;
   random?: Random;
 }
 
+export type RoleDetails = Partial<Pick<Role, "path" | "assumeRolePolicyDocument" | "description" | "maxSessionDuration">>;
+
+/** The trust policy of a role EC2 can deliver (IAM User Guide, iam-roles-for-amazon-ec2). */
+export const EC2_TRUST_POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
+
 /**
  * Accounts, roles, instance profiles and instances, and what IMDS delivers to
- * each instance. IMDS reads it; a control plane decides deliveries through
- * deliver(), freeze() and rotate(); STS looks sessions up by AccessKeyId.
+ * each instance. IMDS reads it; the control plane changes it and the delivery
+ * rules (delivery-rules.ts) decide what IMDS serves; STS looks sessions up by
+ * AccessKeyId. Changes that come due later are applied when the world is next
+ * read at or after their time, so any clock works.
  */
 export class World {
   readonly accountId: string;
   readonly region: string;
   readonly policy: RotationPolicy;
+  readonly delays: { swapMs: number; associationMs: number };
+  readonly admin: ScenarioAdmin;
   readonly roles = new Map<string, Role>();
   readonly instanceProfiles = new Map<string, InstanceProfile>();
   readonly instances = new Map<string, Instance>();
+  readonly associations = new Map<string, Association>();
+  /** RoleId of each deleted role, with when: its sessions are revoked (SPEC S5). */
+  readonly deletedRoles = new Map<string, number>();
   readonly sessions: SessionRegistry;
   readonly clock: Clock;
   readonly random: Random;
@@ -33,24 +48,59 @@ export class World {
     this.sessions = new SessionRegistry(this.random);
     this.accountId = scenario.accountId;
     this.region = scenario.region;
-    const { lifetimeSeconds, rotationSeconds } = scenario.credentials ?? {};
-    this.policy = {
-      lifetimeMs: lifetimeSeconds === undefined ? EC2_ROTATION.lifetimeMs : lifetimeSeconds * 1000,
-      rotationMs: rotationSeconds === undefined ? EC2_ROTATION.rotationMs : rotationSeconds * 1000,
-    };
-    for (const r of scenario.roles) this.addRole(r.name, r.roleId);
-    for (const p of scenario.instanceProfiles) {
-      const instanceProfileId = p.instanceProfileId ?? ids.instanceProfileId(this.random);
-      const arn = `arn:aws:iam::${this.accountId}:instance-profile/${p.name}`;
-      this.instanceProfiles.set(p.name, { name: p.name, instanceProfileId, arn, role: p.role ?? null });
-    }
-    for (const spec of scenario.instances) this.#addInstance(spec);
+    ({ policy: this.policy, delays: this.delays, admin: this.admin } = settings(scenario));
+    populate(this, scenario);
   }
 
-  addRole(name: string, roleId = ids.roleId(this.random)): Role {
-    const role = { name, roleId, arn: `arn:aws:iam::${this.accountId}:role/${name}` };
+  addRole(name: string, roleId = ids.roleId(this.random), details: RoleDetails = {}): Role {
+    const path = details.path ?? "/";
+    const role: Role = {
+      name,
+      roleId,
+      arn: `arn:aws:iam::${this.accountId}:role${path}${name}`,
+      path,
+      createDate: this.clock.now(),
+      assumeRolePolicyDocument: details.assumeRolePolicyDocument ?? EC2_TRUST_POLICY,
+      maxSessionDuration: details.maxSessionDuration ?? 3600,
+      ...(details.description === undefined ? {} : { description: details.description }),
+    };
     this.roles.set(name, role);
     return role;
+  }
+
+  addInstanceProfile(name: string, instanceProfileId = ids.instanceProfileId(this.random), path = "/"): InstanceProfile {
+    const arn = `arn:aws:iam::${this.accountId}:instance-profile${path}${name}`;
+    const profile = { name, instanceProfileId, arn, path, createDate: this.clock.now(), role: null };
+    this.instanceProfiles.set(name, profile);
+    return profile;
+  }
+
+  /** A new association, `associating` until the association delay has passed. */
+  associate(instance: Instance, profile: InstanceProfile, at = this.clock.now()): Association {
+    const association: Association = {
+      associationId: ids.associationId(this.random),
+      instanceId: instance.instanceId,
+      profileName: profile.name,
+      profileArn: profile.arn,
+      profileId: profile.instanceProfileId,
+      createdAt: at,
+      associatedAt: at + this.delays.associationMs,
+      endedAt: null,
+    };
+    this.associations.set(association.associationId, association);
+    instance.association = association;
+    return association;
+  }
+
+  associationState(association: Association, at = this.clock.now()): AssociationState {
+    if (association.endedAt !== null) return at < association.endedAt + this.delays.associationMs ? "disassociating" : "disassociated";
+    return at < association.associatedAt ? "associating" : "associated";
+  }
+
+  /** The profile an association names, or null once that profile was deleted (a re-created one is another). */
+  profileOf(association: Association): InstanceProfile | null {
+    const profile = this.instanceProfiles.get(association.profileName);
+    return profile?.instanceProfileId === association.profileId ? profile : null;
   }
 
   instance(instanceId: string): Instance {
@@ -59,9 +109,15 @@ export class World {
     return instance;
   }
 
-  /** IMDS starts serving `roleName`'s credentials (new ones, issued at `at`), or none with null. */
+  /** Applies every delivery that came due by `at`, on every instance: before any change, so changes apply in order. */
+  settleAll(at = this.clock.now()): void {
+    for (const instance of this.instances.values()) settle(this, instance, at);
+  }
+
+  /** IMDS starts serving `roleName`'s credentials (new ones, issued at `at`), or none with null; pending deliveries are dropped. */
   deliver(instanceId: string, roleName: string | null, at = this.clock.now()): Delivery | null {
     const instance = this.instance(instanceId);
+    instance.pending = { swapAt: null, revokeAt: null };
     if (roleName === null) return (instance.delivery = null);
     const role = this.roles.get(roleName);
     if (!role) throw new SimInputError(`no role named ${JSON.stringify(roleName)} (roles: ${[...this.roles.keys()].join(", ")})`);
@@ -72,17 +128,21 @@ export class World {
 
   /** IMDS stops rotating: the last credentials are served until they expire, then none (SPEC S1). */
   freeze(instanceId: string, at = this.clock.now()): void {
+    this.served(instanceId, at);
     this.instance(instanceId).delivery?.chain.freeze(at);
   }
 
   /** New credentials now, as an hourly rotation would mint them; null when nothing is delivered. */
   rotate(instanceId: string, at = this.clock.now()): Issue | null {
+    this.served(instanceId, at);
     return this.instance(instanceId).delivery?.chain.rotate(at) ?? null;
   }
 
   /** The role and credentials IMDS serves at `at`, or null: no role, or frozen credentials expired. */
   served(instanceId: string, at = this.clock.now()): ServedCredentials | null {
-    const delivery = this.instance(instanceId).delivery;
+    const instance = this.instance(instanceId);
+    settle(this, instance, at);
+    const { delivery } = instance;
     const issue = delivery?.chain.at(at);
     return delivery && issue ? { role: delivery.role, issue } : null;
   }
@@ -92,29 +152,5 @@ export class World {
     const v2 = this.sessions.mint({ ...subject, roleDelivery: "2.0" }, issuedAt, this.policy.lifetimeMs);
     const v1 = this.sessions.mint({ ...subject, roleDelivery: "1.0" }, issuedAt, this.policy.lifetimeMs);
     return { issuedAt: v2.issuedAt, expiresAt: v2.expiresAt, v2, v1 };
-  }
-
-  #addInstance(spec: ScenarioInstance): void {
-    const now = this.clock.now();
-    const instanceId = spec.instanceId ?? ids.instanceId(this.random);
-    const launchedAt = spec.launchTime === undefined ? now : Date.parse(spec.launchTime);
-    const identitySubject = { accountId: this.accountId, roleName: IDENTITY_ROLE_NAME, roleId: null, sessionName: instanceId, roleDelivery: "2.0" as const };
-    const instance: Instance = {
-      instanceId,
-      state: spec.state ?? "running",
-      instanceType: spec.instanceType ?? "t3.micro",
-      imageId: spec.imageId ?? "ami-0a1b2c3d4e5f67890",
-      availabilityZone: spec.availabilityZone ?? `${this.region}a`,
-      privateIp: spec.privateIp ?? "172.31.16.25",
-      launchedAt,
-      association: null,
-      delivery: null,
-      identity: new CredentialChain(this.policy, (at) => this.sessions.mint(identitySubject, at, this.policy.lifetimeMs), launchedAt),
-    };
-    this.instances.set(instanceId, instance);
-    const profile = spec.instanceProfile ? this.instanceProfiles.get(spec.instanceProfile) : undefined;
-    if (!profile) return;
-    instance.association = { associationId: ids.associationId(this.random), profileName: profile.name, state: "associated", associatedAt: launchedAt };
-    if (instance.state === "running" && profile.role) this.deliver(instanceId, profile.role, launchedAt);
   }
 }

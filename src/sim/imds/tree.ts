@@ -50,19 +50,22 @@ function metaData(world: World, instance: Instance, at: number, version: Credent
   };
 }
 
-/** Without an instance profile `iam/` is absent; without a role its credentials are (PROTOCOL.md 1.3). */
+/**
+ * Without an instance profile `iam/` is absent; without a role its credentials are (PROTOCOL.md 1.3).
+ * The profile is the one of the instance's settled association (delivery-rules.ts).
+ */
 function iam(world: World, instance: Instance, at: number, version: CredentialsVersion): Dir | null {
-  const profile = instance.association ? world.instanceProfiles.get(instance.association.profileName) : undefined;
   const served = world.served(instance.instanceId, at);
+  const profile = instance.attached;
   if (!profile && !served) return null;
   const session = served && (version === "2.0" ? served.issue.v2 : served.issue.v1);
-  const lastUpdated = served?.issue.issuedAt ?? instance.association?.associatedAt ?? at;
+  const lastUpdated = served?.issue.issuedAt ?? profile?.associatedAt ?? at;
   const info = profile
     ? awsJson({
         Code: "Success",
         LastUpdated: isoSeconds(lastUpdated),
-        InstanceProfileArn: profile.arn,
-        InstanceProfileId: profile.instanceProfileId,
+        InstanceProfileArn: profile.profileArn,
+        InstanceProfileId: profile.profileId,
       })
     : null;
   const roleName = served?.role.name;

@@ -1,0 +1,24 @@
+import type { ControlTarget } from "./control.js";
+import type { ImdsHandlerContext } from "./imds/handler.js";
+
+/** What the control path (`/rolewatch-sim/...`) acts on: one simulator's IMDS and its instance. */
+export function controlTarget(ctx: ImdsHandlerContext): ControlTarget {
+  const { world, instanceId, faults, tokens } = ctx;
+  return {
+    setFault: (fault) => faults.set(fault),
+    clearFaults: () => faults.clear(),
+    faults: () => faults.list(),
+    rotateNow: () => (world.rotate(instanceId) ? world.served(instanceId) : null),
+    revokeTokens: () => {
+      const revoked = tokens.size;
+      tokens.revokeAll();
+      return revoked;
+    },
+    deliver: (role) => (world.deliver(instanceId, role) ? world.served(instanceId) : null),
+    freeze: () => {
+      world.freeze(instanceId);
+      return world.served(instanceId);
+    },
+    stats: () => ctx.counters.snapshot(tokens.size),
+  };
+}

@@ -1,0 +1,143 @@
+import type { ControlPlane, InstanceProfileRecord, RoleRecord } from "../control-plane.js";
+import { profileChanged, roleDeleted } from "../delivery-rules.js";
+import type { InstanceProfile, Role } from "../model.js";
+import type { World } from "../world.js";
+import { iamFaults } from "./faults.js";
+
+export type IamPlane = Pick<
+  ControlPlane,
+  | "createRole"
+  | "getRole"
+  | "deleteRole"
+  | "createInstanceProfile"
+  | "getInstanceProfile"
+  | "deleteInstanceProfile"
+  | "addRoleToInstanceProfile"
+  | "removeRoleFromInstanceProfile"
+>;
+
+// Constraints from the IAM API Reference (CreateRole, CreateInstanceProfile).
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
+const PATH = /^\/([\x21-\x7e]{0,510}\/)?$/;
+
+/** IAM over the world. Every change first settles what came due, then lets the delivery rules react. */
+export function iamPlane(world: World): IamPlane {
+  return {
+    createRole: (input) => createRole(world, input),
+    getRole: (name) => roleRecord(role(world, name)),
+    deleteRole: (name) => deleteRole(world, name),
+    createInstanceProfile: (input) => createInstanceProfile(world, input),
+    getInstanceProfile: (name) => profileRecord(world, profile(world, name)),
+    deleteInstanceProfile: (name) => deleteInstanceProfile(world, name),
+    addRoleToInstanceProfile: (profileName, roleName) => addRoleToInstanceProfile(world, profileName, roleName),
+    removeRoleFromInstanceProfile: (profileName, roleName) => removeRoleFromInstanceProfile(world, profileName, roleName),
+  };
+}
+
+function createRole(world: World, input: Parameters<IamPlane["createRole"]>[0]): RoleRecord {
+  checkName(input.name, ROLE_NAME, "roleName", 64);
+  const path = checkPath(input.path);
+  if (find(world.roles, input.name)) throw iamFaults.roleExists(input.name);
+  checkPolicy(input.assumeRolePolicyDocument);
+  const max = input.maxSessionDuration;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 3600 && max <= 43_200)) {
+    throw iamFaults.constraint("maxSessionDuration", String(max), "Member must have value between 3600 and 43200");
+  }
+  const details = { path, assumeRolePolicyDocument: input.assumeRolePolicyDocument, ...defined({ description: input.description, maxSessionDuration: max }) };
+  return roleRecord(world.addRole(input.name, undefined, details));
+}
+
+/** IAM refuses while a profile holds the role; its sessions are revoked at once (delivery-rules.ts, S5d). */
+function deleteRole(world: World, name: string): void {
+  world.settleAll();
+  const deleted = role(world, name);
+  if ([...world.instanceProfiles.values()].some((p) => p.role === deleted.name)) throw iamFaults.deleteConflict();
+  const now = world.clock.now();
+  world.roles.delete(deleted.name);
+  world.deletedRoles.set(deleted.roleId, now);
+  roleDeleted(world, deleted, now);
+}
+
+function createInstanceProfile(world: World, input: Parameters<IamPlane["createInstanceProfile"]>[0]): InstanceProfileRecord {
+  checkName(input.name, PROFILE_NAME, "instanceProfileName", 128);
+  const path = checkPath(input.path);
+  if (find(world.instanceProfiles, input.name)) throw iamFaults.profileExists(input.name);
+  return profileRecord(world, world.addInstanceProfile(input.name, undefined, path));
+}
+
+/** Associations naming a deleted profile stay; they no longer deliver a role (World.profileOf). */
+function deleteInstanceProfile(world: World, name: string): void {
+  const deleted = profile(world, name);
+  if (deleted.role !== null) throw iamFaults.deleteConflict();
+  world.instanceProfiles.delete(deleted.name);
+}
+
+function addRoleToInstanceProfile(world: World, profileName: string, roleName: string): void {
+  world.settleAll();
+  const target = profile(world, profileName);
+  const added = role(world, roleName);
+  if (target.role !== null) throw iamFaults.profileFull();
+  target.role = added.name;
+  profileChanged(world, target, world.clock.now());
+}
+
+function removeRoleFromInstanceProfile(world: World, profileName: string, roleName: string): void {
+  world.settleAll();
+  const target = profile(world, profileName);
+  const removed = role(world, roleName);
+  if (target.role !== removed.name) throw iamFaults.roleNotInProfile(roleName, target.name);
+  target.role = null;
+  profileChanged(world, target, world.clock.now());
+}
+
+/** IAM names are unique regardless of case (IAM User Guide, "IAM identifiers"): `redrole` finds `RedRole`. */
+function find<T extends { name: string }>(map: Map<string, T>, name: string): T | undefined {
+  const lower = name.toLowerCase();
+  return map.get(name) ?? [...map.values()].find((v) => v.name.toLowerCase() === lower);
+}
+
+function role(world: World, name: string): Role {
+  const found = find(world.roles, name);
+  if (!found) throw iamFaults.noSuchRole(name);
+  return found;
+}
+
+function profile(world: World, name: string): InstanceProfile {
+  const found = find(world.instanceProfiles, name);
+  if (!found) throw iamFaults.noSuchProfile(name);
+  return found;
+}
+
+function checkName(name: string, pattern: RegExp, field: string, max: number): void {
+  if (name.length > max) throw iamFaults.constraint(field, name, `Member must have length less than or equal to ${max}`);
+  if (!pattern.test(name)) throw iamFaults.constraint(field, name, "Member must satisfy regular expression pattern: [\\w+=,.@-]+");
+}
+
+function checkPath(path: string | undefined): string {
+  if (path === undefined) return "/";
+  if (!PATH.test(path)) throw iamFaults.invalidPath();
+  return path;
+}
+
+function checkPolicy(document: string): void {
+  try {
+    JSON.parse(document);
+  } catch {
+    throw iamFaults.malformedPolicy();
+  }
+}
+
+export function roleRecord(role: Role): RoleRecord {
+  return { ...role };
+}
+
+function profileRecord(world: World, p: InstanceProfile): InstanceProfileRecord {
+  const held = p.role === null ? undefined : world.roles.get(p.role);
+  const { name, path, instanceProfileId, arn, createDate } = p;
+  return { name, path, instanceProfileId, arn, createDate, roles: held ? [roleRecord(held)] : [] };
+}
+
+function defined<T extends Record<string, unknown>>(obj: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
