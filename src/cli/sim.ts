@@ -2,11 +2,12 @@ import { readFileSync } from "node:fs";
 import { scaledClock, systemClock } from "../clock.js";
 import { ConfigError } from "../errors.js";
 import { number, oneOf, optional, parseFlags, path, port } from "../config.js";
-import { loadScenario, startSimulator, type SimulatorOptions } from "../sim/index.js";
+import { loadScenario, startSimulator, type Simulator, type SimulatorOptions } from "../sim/index.js";
 import { EXIT, type Command, type Io } from "./command.js";
 
 const FLAGS = {
   "imds-port": { parser: port },
+  "aws-port": { parser: port },
   "time-scale": { parser: number(0.001, 100_000, { metavar: "K" }) },
   scenario: { parser: path("FILE") },
   "http-tokens": { parser: oneOf("MODE", ["required", "optional"] as const) },
@@ -16,14 +17,17 @@ const FLAGS = {
 export const simCommand: Command = {
   name: "sim",
   summary: "the simulator of IMDS, on loopback, that follows the field report",
-  help: () => `Usage: rolewatch sim [--imds-port N] [--time-scale K] [--scenario FILE] [--http-tokens MODE]
+  help: () => `Usage: rolewatch sim [--imds-port N] [--aws-port N] [--time-scale K] [--scenario FILE] [--http-tokens MODE]
 
 Serves an IMDSv2 on 127.0.0.1 that behaves like EC2's: token rules and status
 codes, exact bodies, credentials rotated about hourly and valid about 6 h.
+Beside it, one AWS API port speaks STS, IAM and EC2 (the Query protocol,
+SigV4-signed), so the field report's aws CLI commands drive the simulator.
 The first line on stdout is one JSON object with the endpoints; the export
 lines a shell needs follow.
 
   --imds-port N       port of the IMDS endpoint (default 0: a free port)
+  --aws-port N        port of the AWS API endpoint (default 0: a free port)
   --time-scale K      run every modelled duration K times faster (default 1;
                       K=60: an hourly rotation every minute)
   --scenario FILE     the world to start from, YAML or JSON (default: the field
@@ -38,6 +42,10 @@ Run-time control (no real IMDS has these paths), for example:
   curl -X PUT  $IMDS/rolewatch-sim/faults  -d '{"kind":"status","status":500,"count":3}'
   curl -X DELETE $IMDS/rolewatch-sim/faults
   curl $IMDS/rolewatch-sim/stats
+  curl -X PUT  $IMDS/rolewatch-sim/api-faults -d '{"service":"iam","kind":"throttle","count":3}'
+  curl -X PUT  $IMDS/rolewatch-sim/api-faults -d '{"service":"ec2","kind":"denied"}'
+  curl -X DELETE $IMDS/rolewatch-sim/api-faults
+  curl $IMDS/rolewatch-sim/api-stats
 `,
   async run(io: Io) {
     const { values, problems, rest } = parseFlags(io.argv, FLAGS);
@@ -46,19 +54,33 @@ Run-time control (no real IMDS has these paths), for example:
     const options: SimulatorOptions = {
       clock: values["time-scale"] ? scaledClock(values["time-scale"]) : systemClock,
       imdsPort: values["imds-port"] ?? 0,
+      awsPort: values["aws-port"] ?? 0,
       httpTokens: values["http-tokens"] ?? "required",
     };
     if (values.scenario) options.scenario = loadScenario(readScenario(values.scenario));
     if (values.seed) options.seed = values.seed;
     const sim = await startSimulator(options);
-    io.out(JSON.stringify({ imds: sim.imdsUrl }) + "\n");
-    io.out(`export AWS_EC2_METADATA_SERVICE_ENDPOINT=${sim.imdsUrl}/\n`);
+    io.out(JSON.stringify({ imds: sim.imdsUrl, aws: sim.awsUrl }) + "\n");
+    io.out(exportLines(sim));
     io.out(`# instance ${sim.instanceId}; control: ${sim.imdsUrl}/rolewatch-sim/\n`);
     await io.stopSignal;
     await sim.close();
     return EXIT.ok;
   },
 };
+
+/** What a shell needs to point the agent and the aws CLI at the simulator; the admin keys are the scenario's, public by design. */
+function exportLines(sim: Simulator): string {
+  const { accessKeyId, secretAccessKey } = sim.world.admin;
+  return [
+    `export AWS_EC2_METADATA_SERVICE_ENDPOINT=${sim.imdsUrl}/`,
+    `export AWS_ENDPOINT_URL=${sim.awsUrl}`,
+    `export AWS_ACCESS_KEY_ID=${accessKeyId}`,
+    `export AWS_SECRET_ACCESS_KEY=${secretAccessKey}`,
+    `export AWS_DEFAULT_REGION=${sim.world.region}`,
+    "",
+  ].join("\n");
+}
 
 function readScenario(file: string): string {
   try {

@@ -1,0 +1,14 @@
+import type { Caller, ControlPlane } from "../control-plane.js";
+import type { Params } from "./params.js";
+import type { Xml } from "./xml.js";
+
+export interface ActionRequest {
+  params: Params;
+  caller: Caller;
+  plane: ControlPlane;
+}
+
+/** One API action: its output as XML data (the Result's content), or null when the action has no output. */
+export type Action = (request: ActionRequest) => Xml | null;
+
+export type ActionTable = Readonly<Record<string, Action>>;

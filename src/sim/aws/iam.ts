@@ -1,0 +1,83 @@
+import { isoSeconds } from "../../clock.js";
+import type { ControlPlane, InstanceProfileRecord, RoleRecord } from "../control-plane.js";
+import type { ActionTable } from "./actions.js";
+import type { Params } from "./params.js";
+import type { Xml } from "./xml.js";
+
+/**
+ * IAM 2010-05-08, the actions of the field report (SPEC 5). Element names and
+ * order follow PROTOCOL.md 4.4; dates are whole seconds, policy documents are
+ * URL-encoded JSON, as IAM sends them.
+ */
+export const iamActions: ActionTable = {
+  CreateRole: ({ params, plane }) => ({ Role: roleXml(plane.createRole(createRoleInput(params))) }),
+  GetRole: ({ params, plane }) => {
+    const role = plane.getRole(params.required("RoleName"));
+    return { Role: { ...roleXml(role), MaxSessionDuration: role.maxSessionDuration, RoleLastUsed: ROLE_NEVER_USED } };
+  },
+  DeleteRole: ({ params, plane }) => {
+    plane.deleteRole(params.required("RoleName"));
+    return null;
+  },
+  CreateInstanceProfile: ({ params, plane }) => {
+    const path = params.get("Path");
+    const name = params.required("InstanceProfileName");
+    return { InstanceProfile: profileXml(plane.createInstanceProfile(path === undefined ? { name } : { name, path })) };
+  },
+  GetInstanceProfile: ({ params, plane }) => ({ InstanceProfile: profileXml(plane.getInstanceProfile(params.required("InstanceProfileName"))) }),
+  DeleteInstanceProfile: ({ params, plane }) => {
+    plane.deleteInstanceProfile(params.required("InstanceProfileName"));
+    return null;
+  },
+  AddRoleToInstanceProfile: ({ params, plane }) => {
+    plane.addRoleToInstanceProfile(params.required("InstanceProfileName"), params.required("RoleName"));
+    return null;
+  },
+  RemoveRoleFromInstanceProfile: ({ params, plane }) => {
+    plane.removeRoleFromInstanceProfile(params.required("InstanceProfileName"), params.required("RoleName"));
+    return null;
+  },
+};
+
+type CreateRoleInput = Parameters<ControlPlane["createRole"]>[0];
+
+function createRoleInput(params: Params): CreateRoleInput {
+  const input: CreateRoleInput = {
+    name: params.required("RoleName"),
+    assumeRolePolicyDocument: params.required("AssumeRolePolicyDocument"),
+  };
+  const path = params.get("Path");
+  const description = params.get("Description");
+  const maxSessionDuration = params.integer("MaxSessionDuration");
+  if (path !== undefined) input.path = path;
+  if (description !== undefined) input.description = description;
+  if (maxSessionDuration !== undefined) input.maxSessionDuration = maxSessionDuration;
+  return input;
+}
+
+/** A Role as CreateRole and GetInstanceProfile print it; GetRole adds MaxSessionDuration and RoleLastUsed (IAM API reference samples). */
+export function roleXml(role: RoleRecord): Record<string, Xml> {
+  return {
+    Path: role.path,
+    RoleName: role.name,
+    RoleId: role.roleId,
+    Arn: role.arn,
+    CreateDate: isoSeconds(role.createDate),
+    AssumeRolePolicyDocument: encodeURIComponent(role.assumeRolePolicyDocument),
+    Description: role.description,
+  };
+}
+
+/** GetRole tells when the role was last used; the simulator does not track use, so it is empty, as for a new role. */
+const ROLE_NEVER_USED: Xml = {};
+
+export function profileXml(profile: InstanceProfileRecord): Record<string, Xml> {
+  return {
+    Path: profile.path,
+    InstanceProfileName: profile.name,
+    InstanceProfileId: profile.instanceProfileId,
+    Arn: profile.arn,
+    CreateDate: isoSeconds(profile.createDate),
+    Roles: { member: profile.roles.map(roleXml) },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Where the simulator's answers differ in shape from moto_server's, for the
+ * same aws CLI commands (moto-fidelity.test.ts), and why. The test asserts
+ * that the differences found are exactly these. `step` "*" matches any step;
+ * `path` is the JSON path in the aws CLI output, list indexes included.
+ */
+import type { Difference } from "./shape.js";
+
+export interface KnownDifference extends Difference {
+  reason: string;
+}
+
+export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
+  {
+    step: "*",
+    path: "*.InstanceProfileId",
+    moto: "<lower-alnum20>",
+    sim: "<AIPA+17>",
+    reason: "IAM gives instance profiles unique ids starting AIPA (IAM User Guide, \"Unique identifiers\"); moto draws 20 random lower-case characters.",
+  },
+  {
+    step: "*",
+    path: "*.IamInstanceProfile.Id",
+    moto: "<lower-alnum20>",
+    sim: "<AIPA+17>",
+    reason: "The same instance profile id, as EC2 repeats it in the association.",
+  },
+  {
+    step: "*",
+    path: "*.CreateDate",
+    moto: "<date.6digits>",
+    sim: "<date>",
+    reason: "IAM prints whole seconds (PROTOCOL.md 4.4: 2012-05-09T15:45:35Z); moto prints microseconds.",
+  },
+  {
+    step: "*",
+    path: "InstanceProfile.Tags",
+    moto: "[]",
+    sim: "absent",
+    reason: "IAM's GetInstanceProfile sample (PROTOCOL.md 4.4) has no Tags element for an untagged profile; moto sends an empty one.",
+  },
+  {
+    step: "*",
+    path: "InstanceProfile.Roles[0].MaxSessionDuration",
+    moto: "3600",
+    sim: "absent",
+    reason: "A role inside an instance profile carries Path, RoleName, RoleId, Arn, CreateDate and AssumeRolePolicyDocument only (PROTOCOL.md 4.4); moto prints its full role.",
+  },
+  {
+    step: "*",
+    path: "InstanceProfile.Roles[0].RoleLastUsed",
+    moto: "{}",
+    sim: "absent",
+    reason: "As above: RoleLastUsed belongs to GetRole's answer, not to a profile's role list.",
+  },
+  {
+    step: "*",
+    path: "InstanceProfile.Roles[0].Tags",
+    moto: "[]",
+    sim: "absent",
+    reason: "As above: no Tags element for an untagged role inside a profile.",
+  },
+  {
+    step: "iam create-role",
+    path: "Role.MaxSessionDuration",
+    moto: "3600",
+    sim: "absent",
+    reason: "IAM's CreateRole sample answers without MaxSessionDuration; GetRole has it (both simulators agree there).",
+  },
+  {
+    step: "iam create-role",
+    path: "Role.RoleLastUsed",
+    moto: "{}",
+    sim: "absent",
+    reason: "IAM's CreateRole sample answers without RoleLastUsed; GetRole has it.",
+  },
+  {
+    step: "*",
+    path: "*.Timestamp",
+    moto: "absent",
+    sim: "<date.3digits>",
+    reason: "EC2 sends each association's timestamp (botocore model IamInstanceProfileAssociation.Timestamp, PROTOCOL.md 4.5); moto leaves it out.",
+  },
+  {
+    step: "sts get-caller-identity (admin)",
+    path: "Arn",
+    moto: "arn:aws:sts::<account>:user/moto",
+    sim: "arn:aws:iam::<account>:user/admin",
+    reason: "STS names an IAM user by its IAM ARN; moto answers a fixed user `moto` under sts.",
+  },
+  {
+    step: "sts get-caller-identity (admin)",
+    path: "UserId",
+    moto: "<AKIA+16>",
+    sim: "<AIDA+17>",
+    reason: "STS gives an IAM user's unique id (AIDA…); moto echoes the access key id.",
+  },
+];
+
+/** Whether a found difference is the known one: same formats, and the step and path match ("*" as a wildcard). */
+export function isKnown(found: Difference, known: KnownDifference): boolean {
+  const pattern = (text: string) => new RegExp(`^${text.replace(/[.[\]()+?^$|\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+  return pattern(known.step).test(found.step) && pattern(known.path).test(found.path) && found.moto === known.moto && found.sim === known.sim;
+}
