@@ -24,7 +24,7 @@ export interface Config {
   imds: { endpoint: string; tokenTtlSeconds: number; timeoutMs: number; allowV1: boolean };
   poll: { intervalMs: number };
   sts: { intervalMs: number };
-  controlPlane: { intervalMs: number; association: boolean };
+  controlPlane: { intervalMs: number; association: boolean; credentials: "instance" | "environment" };
   /** null: the region of the instance identity document. */
   region: string | null;
   /** host "" listens on every interface; IPv6 hosts come without brackets. */
@@ -132,7 +132,7 @@ function toConfig(v: OptionValues, configFile: string | null): Config {
     },
     poll: { intervalMs: v["poll.interval"] },
     sts: { intervalMs: v["sts.interval"] },
-    controlPlane: { intervalMs: v["controlPlane.interval"], association: v["controlPlane.association"] },
+    controlPlane: { intervalMs: v["controlPlane.interval"], association: v["controlPlane.association"], credentials: v["controlPlane.credentials"] },
     region: v.region,
     http: v["http.listen"],
     log: { level: v["log.level"] },

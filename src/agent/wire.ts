@@ -1,14 +1,16 @@
-import { AwsObserver } from "../aws/index.js";
+import { AwsObserver, type SigningCredentials } from "../aws/index.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Env } from "../config/env.js";
 import { StateStore } from "../drift/store.js";
+import { ConfigError } from "../errors.js";
 import { ImdsSession } from "../imds/session.js";
 import { readIdentity, readImds } from "../imds/read.js";
 import type { Events } from "../observe/events.js";
 import type { Metrics } from "../observe/metrics.js";
 import { Agent } from "./agent.js";
 import { PersistedState } from "./persist.js";
+import { Secret } from "../secret.js";
 
 export interface WireDeps {
   clock: Clock;
@@ -34,6 +36,7 @@ export function buildAgent(config: Config, deps: WireDeps): Agent {
     onTokenFetch: () => metrics.tokenFetched(),
   });
   const imds = { readView: () => readImds(session), readIdentity: () => readIdentity(session) };
+  const controlPlaneCredentials = config.controlPlane.credentials === "environment" ? environmentCredentials(env) : undefined;
   const aws = (identity: { instanceId: string; region: string }) =>
     new AwsObserver({
       clock,
@@ -46,7 +49,19 @@ export function buildAgent(config: Config, deps: WireDeps): Agent {
       metrics,
       events,
       env,
+      ...(controlPlaneCredentials ? { controlPlaneCredentials } : {}),
     });
   const state = new PersistedState(deps.persist ? new StateStore(config.state.dir) : null, events);
   return new Agent({ clock, imds, aws, state, metrics, events });
+}
+
+/** The monitoring principal of `controlPlane.credentials: environment`, secrets wrapped at once. */
+function environmentCredentials(env: Env): SigningCredentials {
+  const accessKeyId = env["AWS_ACCESS_KEY_ID"];
+  const secret = env["AWS_SECRET_ACCESS_KEY"];
+  if (!accessKeyId || !secret) {
+    throw new ConfigError(["controlPlane.credentials: environment needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in rolewatch's environment"]);
+  }
+  const token = env["AWS_SESSION_TOKEN"];
+  return { accessKeyId, secretAccessKey: new Secret(secret), ...(token ? { sessionToken: new Secret(token) } : {}) };
 }

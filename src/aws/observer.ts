@@ -36,6 +36,12 @@ export interface AwsObserverOptions {
   events: Pick<Events, "controlPlaneUnavailable" | "controlPlaneRecovered">;
   /** The three calls; default: Query calls signed here, to the endpoints `env` names. */
   api?: AwsApi;
+  /**
+   * Signs IAM and EC2 instead of the served credentials: a monitoring
+   * principal keeps the control-plane view readable when the served
+   * credentials are revoked (a deleted role, SPEC S5 and S6).
+   */
+  controlPlaneCredentials?: SigningCredentials;
   /** Where AWS_ENDPOINT_URL* are read; default process.env. */
   env?: Env;
   timeoutMs?: number;
@@ -95,14 +101,14 @@ export class AwsObserver {
     this.#profile.noteChange(input.imdsChanged);
     this.#association?.noteChange(input.imdsChanged);
     if (input.profileArn === null) this.#profile.clear();
-    const { credentials } = input;
-    if (credentials) {
-      await Promise.all([
-        this.#observeSts(now, credentials),
-        input.profileArn === null ? null : this.#observeProfile(now, credentials, input.profileArn),
-        this.#observeAssociation(now, credentials),
-      ]);
-    }
+    const { credentials, profileArn } = input;
+    // STS always checks the served credentials; the control plane may be read as another principal.
+    const controlPlane = this.opts.controlPlaneCredentials ?? credentials;
+    await Promise.all([
+      credentials ? this.#observeSts(now, credentials) : null,
+      controlPlane && profileArn !== null ? this.#observeProfile(now, controlPlane, profileArn) : null,
+      controlPlane ? this.#observeAssociation(now, controlPlane) : null,
+    ]);
     return this.views;
   }
 

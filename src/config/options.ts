@@ -95,6 +95,11 @@ export const OPTIONS = [
     default: true, parser: bool,
     help: "Also read EC2 DescribeIamInstanceProfileAssociations, to catch an association that differs from what IMDS reports. Needs ec2:DescribeIamInstanceProfileAssociations.",
   }),
+  option("controlPlane.credentials", {
+    group: "aws", flag: "control-plane-credentials", env: ["ROLEWATCH_CONTROL_PLANE_CREDENTIALS"],
+    default: "instance", parser: oneOf("SOURCE", ["instance", "environment"] as const),
+    help: "Who signs the IAM and EC2 calls. instance: the served credentials (the role needs iam:GetInstanceProfile and ec2:DescribeIamInstanceProfileAssociations). environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN of rolewatch's environment, a monitoring principal that still reads the control plane when the served credentials are revoked (a deleted or re-created role). STS always checks the served credentials.",
+  }),
   option("region", {
     group: "aws", flag: "region", env: ["ROLEWATCH_REGION"],
     default: null, defaultText: "from the identity document", parser: optional(region),

@@ -55,6 +55,7 @@ export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Mem
   },
 
   identity_mismatch(o) {
+    if (servesCredentials(o) === false) return { shows: false, detail: "" };
     if (o.imds.state !== "ok" || o.sts.state !== "ok") return null;
     if (o.sts.value.outcome !== "accepted") return { shows: false, detail: "" };
     const sts = o.sts.value;
@@ -76,6 +77,7 @@ export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Mem
   },
 
   credentials_rejected(o) {
+    if (servesCredentials(o) === false) return { shows: false, detail: "" };
     if (o.sts.state !== "ok") return null;
     const sts = o.sts.value;
     return { shows: sts.outcome === "rejected", detail: sts.outcome === "rejected" ? `STS rejects the served credentials: ${sts.code}` : "" };

@@ -1,0 +1,34 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseState } from "../../src/drift/store.js";
+import { Field, MINUTE } from "../support/field.js";
+
+let field: Field;
+afterEach(() => field.close());
+
+describe("the agent's state file", () => {
+  it("when corrupt, gives one warning event and a fresh state, and the agent goes on", async () => {
+    field = await Field.start();
+    await field.run(MINUTE);
+    const file = join(field.stateDir, "state.json");
+    writeFileSync(file, '{"version":1,"open":{"profile_empty":');
+    field.lines.length = 0;
+    field.restartAgent();
+    const report = await field.run(MINUTE);
+    const warnings = field.events().filter((e) => e["log.level"] === "warn");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ rolewatch: { state: { path: file, problem: "not JSON; replaced by a fresh state" } } });
+    expect(report.status).toBe("ok");
+    expect(typeof parseState(readFileSync(file, "utf8"))).toBe("object");
+  });
+
+  it("when missing at the first start, is reported once and then written", async () => {
+    field = await Field.start();
+    await field.run(MINUTE);
+    expect(field.events().filter((e) => e["log.level"] === "warn").map((e) => (e.rolewatch?.state as { problem: string }).problem)).toEqual([
+      "no state file yet; starting with no open drift",
+    ]);
+    expect(parseState(readFileSync(join(field.stateDir, "state.json"), "utf8"))).toMatchObject({ version: 1, imds: { role: "RedRole" } });
+  });
+});
