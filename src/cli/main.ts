@@ -1,12 +1,17 @@
 import { ConfigError, RolewatchError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { checkCommand } from "./check.js";
 import { EXIT, type Command, type Io } from "./command.js";
-import { configCommand } from "./config-check.js";
-import { runCommand } from "./run.js";
-import { simCommand } from "./sim.js";
 
-const COMMANDS: readonly Command[] = [runCommand(), checkCommand(), simCommand, configCommand];
+/**
+ * Each command is loaded only when asked for: `run` on every host of a fleet
+ * must not carry the simulator's code in its memory.
+ */
+const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: "run", summary: "the daemon: poll, serve /metrics, log events", load: async () => (await import("./run.js")).runCommand() },
+  { name: "check", summary: "observe once, report, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN", load: async () => (await import("./check.js")).checkCommand() },
+  { name: "sim", summary: "the simulator of IMDS, STS, IAM and EC2, on loopback, that follows the field report", load: async () => (await import("./sim.js")).simCommand },
+  { name: "config", summary: "config check [FILE]: validate a configuration file", load: async () => (await import("./config-check.js")).configCommand },
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -29,12 +34,13 @@ export async function main(io: Io): Promise<number> {
   const [name, ...argv] = io.argv;
   const flagsOnly = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : undefined);
   if (name === "--version" || flagsOnly.includes("--version")) return print(io, `rolewatch ${VERSION}\n`);
-  const command = COMMANDS.find((c) => c.name === name);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") return print(io, usage());
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`rolewatch: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
     return EXIT.unknown;
   }
+  const command = await entry.load();
   if (flagsOnly.includes("--help") || flagsOnly.includes("-h")) return print(io, command.help());
   try {
     return await command.run({ ...io, argv });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { scaledClock, systemClock } from "../clock.js";
 import { ConfigError } from "../errors.js";
-import { number, oneOf, optional, parseFlags, path, port } from "../config.js";
+import { baseUrl, number, oneOf, optional, parseFlags, path, port } from "../config.js";
 import { loadScenario, startSimulator, type Simulator, type SimulatorOptions } from "../sim/index.js";
 import { EXIT, type Command, type Io } from "./command.js";
 
@@ -12,12 +12,15 @@ const FLAGS = {
   scenario: { parser: path("FILE") },
   "http-tokens": { parser: oneOf("MODE", ["required", "optional"] as const) },
   seed: { parser: optional(path("TEXT")) },
+  "aws-backend": { parser: baseUrl({ protocols: ["http:", "https:"], example: "http://127.0.0.1:5000" }) },
+  "instance-id": { parser: path("ID") },
 } as const;
 
 export const simCommand: Command = {
   name: "sim",
   summary: "the simulator of IMDS, on loopback, that follows the field report",
   help: () => `Usage: rolewatch sim [--imds-port N] [--aws-port N] [--time-scale K] [--scenario FILE] [--http-tokens MODE]
+                    [--aws-backend URL [--instance-id ID]]
 
 Serves an IMDSv2 on 127.0.0.1 that behaves like EC2's: token rules and status
 codes, exact bodies, credentials rotated about hourly and valid about 6 h.
@@ -35,6 +38,12 @@ lines a shell needs follow.
   --http-tokens MODE  required (default): IMDSv2 only; optional: token-less
                       reads are served too, with distinct IMDSv1 credentials
   --seed TEXT         mint the same ids and keys every run
+  --aws-backend URL   IMDS serves credentials minted by this AWS implementation
+                      (e.g. a moto_server): sts:AssumeRole with the instance id
+                      as session name, following the association and instance
+                      profile it holds; point the agent's AWS_ENDPOINT_URL there
+  --instance-id ID    with --aws-backend, the backend's instance this IMDS
+                      belongs to (default: its first running one)
 
 Run-time control (no real IMDS has these paths), for example:
   curl -X POST $IMDS/rolewatch-sim/rotate
@@ -59,9 +68,11 @@ Run-time control (no real IMDS has these paths), for example:
     };
     if (values.scenario) options.scenario = loadScenario(readScenario(values.scenario));
     if (values.seed) options.seed = values.seed;
+    if (values["aws-backend"]) options.awsBackend = { url: values["aws-backend"] };
+    if (values["instance-id"]) options.instanceId = values["instance-id"];
     const sim = await startSimulator(options);
-    io.out(JSON.stringify({ imds: sim.imdsUrl, aws: sim.awsUrl }) + "\n");
-    io.out(exportLines(sim));
+    io.out(JSON.stringify({ imds: sim.imdsUrl, aws: sim.awsUrl, ...(values["aws-backend"] ? { backend: values["aws-backend"] } : {}) }) + "\n");
+    io.out(exportLines(sim, values["aws-backend"]));
     io.out(`# instance ${sim.instanceId}; control: ${sim.imdsUrl}/rolewatch-sim/\n`);
     await io.stopSignal;
     await sim.close();
@@ -70,11 +81,12 @@ Run-time control (no real IMDS has these paths), for example:
 };
 
 /** What a shell needs to point the agent and the aws CLI at the simulator; the admin keys are the scenario's, public by design. */
-function exportLines(sim: Simulator): string {
+/** With a backend, the credentials IMDS serves are the backend's: the agent must ask it, not the simulator. */
+function exportLines(sim: Simulator, backend: string | undefined): string {
   const { accessKeyId, secretAccessKey } = sim.world.admin;
   return [
     `export AWS_EC2_METADATA_SERVICE_ENDPOINT=${sim.imdsUrl}/`,
-    `export AWS_ENDPOINT_URL=${sim.awsUrl}`,
+    `export AWS_ENDPOINT_URL=${backend ?? sim.awsUrl}`,
     `export AWS_ACCESS_KEY_ID=${accessKeyId}`,
     `export AWS_SECRET_ACCESS_KEY=${secretAccessKey}`,
     `export AWS_DEFAULT_REGION=${sim.world.region}`,
