@@ -55,18 +55,18 @@ export function afterCall(track: Track, backsOff: boolean, at: number, cadence: 
 
 /**
  * With a phase, calls fall on this instance's slot, the times t with
- * t ≡ phase (mod interval), taking the first slot at least half an interval
- * after the last call. Slots are fixed on the clock, so a fleet whose agents
- * started together (a launch, a fleet-wide restart) is spread over the whole
- * interval from the second call on, and never drifts back into step as a
- * random per-call jitter can. Spacing: exactly the interval once on the slot;
- * between half and one and a half intervals after an off-slot call.
+ * t ≡ phase (mod interval): the first slot after the last call. Slots are
+ * fixed on the clock, so a fleet whose agents started together (a launch, a
+ * fleet-wide restart) is spread over the whole interval from the second call
+ * on, and never drifts back into step as a random per-call jitter can. Every
+ * moment is at most one interval before a slot, so a change in the control
+ * plane is seen within one interval; a call made off the slot (at start, on
+ * a change IMDS showed) costs at most one extra call.
  */
 export function nextRegular(lastAttempt: number, cadence: Cadence): number {
   const { intervalMs, phaseMs } = cadence;
   if (phaseMs === null) return lastAttempt + intervalMs;
-  const earliest = lastAttempt + intervalMs / 2;
-  return phaseMs + Math.ceil((earliest - phaseMs) / intervalMs) * intervalMs;
+  return phaseMs + (Math.floor((lastAttempt - phaseMs) / intervalMs) + 1) * intervalMs;
 }
 
 /** When the next call is due; `changed`: IMDS showed a change not yet checked. */

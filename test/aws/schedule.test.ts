@@ -55,20 +55,21 @@ describe("the regular time of the next call", () => {
   });
 
   it.each([
-    [0, 342 * S, "from an off-slot start: the first slot at least half an interval later"],
+    [0, 42 * S, "from an off-slot start: the next slot"],
     [42 * S, 342 * S, "on the slot: exactly one interval later"],
     [342 * S, 642 * S, "on the slot again: one interval later"],
-    [200 * S, 642 * S, "half an interval after 200 s is 350 s, past the 342 s slot"],
-    [191 * S, 342 * S, "half an interval after 191 s is 341 s: the 342 s slot"],
+    [200 * S, 342 * S, "after 200 s: the 342 s slot"],
+    [341 * S, 342 * S, "just before a slot: that slot, one extra call"],
   ])("with a phase, after a call at %i ms: %i ms (%s)", (last, next) => {
     expect(nextRegular(last, slotted)).toBe(next);
   });
 
-  it("keeps every gap between half and one and a half intervals", () => {
+  it("is never more than one interval away, so a change is seen within one interval", () => {
     for (let last = 0; last < 10 * MIN; last += 7 * S) {
       const gap = nextRegular(last, slotted) - last;
-      expect(gap).toBeGreaterThanOrEqual(2.5 * MIN);
-      expect(gap).toBeLessThanOrEqual(7.5 * MIN);
+      expect(gap).toBeGreaterThan(0);
+      expect(gap).toBeLessThanOrEqual(5 * MIN);
+      expect((nextRegular(last, slotted) - 42 * S) % (5 * MIN)).toBe(0);
     }
   });
 });

@@ -1,0 +1,115 @@
+import type { CheckReport } from "../agent/report.js";
+import type { DriftKind } from "../drift/kinds.js";
+import type { Stage } from "./stage.js";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const open = (kind: DriftKind) => (r: CheckReport) => r.drifts.some((d) => d.kind === kind);
+const clear = (r: CheckReport) => r.drifts.length === 0;
+
+/** One move of the field report's experiment, and what the agent must show for it. */
+export interface Step {
+  id: string;
+  title: string;
+  /** The aws CLI command a user would type; the demo calls the simulator's control plane directly. */
+  commands: string[];
+  act(stage: Stage): void;
+  /** The step is played until this holds, for at most `limitMs` of simulated time. */
+  until: (report: CheckReport) => boolean;
+  limitMs: number;
+  detects?: DriftKind[];
+  resolves?: DriftKind[];
+}
+
+const iam = (s: Stage) => s.sim.controlPlane;
+const instance = (s: Stage) => s.sim.instanceId;
+const association = (s: Stage) => iam(s).describeIamInstanceProfileAssociations({ instanceIds: [instance(s)] })[0]?.associationId ?? "";
+
+function swap(from: string, to: string): Pick<Step, "commands" | "act"> {
+  return {
+    commands: [
+      `aws iam remove-role-from-instance-profile --instance-profile-name MyInPr --role-name ${from}`,
+      `aws iam add-role-to-instance-profile --instance-profile-name MyInPr --role-name ${to}`,
+    ],
+    act: (s) => {
+      iam(s).removeRoleFromInstanceProfile("MyInPr", from);
+      iam(s).addRoleToInstanceProfile("MyInPr", to);
+    },
+  };
+}
+
+const nothing = (): void => {};
+
+/** The field report's experiment (SPEC S1-S6), in order, on the default scenario. */
+export const SCRIPT: Step[] = [
+  { id: "start", title: "RedRole is in instance profile MyInPr, associated with the instance", commands: [], act: nothing, until: (r) => r.imds.role === "RedRole" && clear(r), limitMs: MINUTE },
+  {
+    id: "S1", title: "Remove RedRole from the profile: IMDS keeps serving its credentials",
+    commands: ["aws iam remove-role-from-instance-profile --instance-profile-name MyInPr --role-name RedRole"],
+    act: (s) => iam(s).removeRoleFromInstanceProfile("MyInPr", "RedRole"), until: open("profile_empty"), limitMs: 6 * MINUTE, detects: ["profile_empty"],
+  },
+  {
+    id: "S2", title: "Add RedRole back: the same AccessKeyId goes on, nothing rotates",
+    commands: ["aws iam add-role-to-instance-profile --instance-profile-name MyInPr --role-name RedRole"],
+    act: (s) => iam(s).addRoleToInstanceProfile("MyInPr", "RedRole"), until: clear, limitMs: 6 * MINUTE, resolves: ["profile_empty"],
+  },
+  { id: "S3", title: "Swap RedRole for BlueRole: the console shows BlueRole at once", ...swap("RedRole", "BlueRole"), until: open("profile_role_mismatch"), limitMs: 6 * MINUTE, detects: ["profile_role_mismatch"] },
+  { id: "S3", title: "...while IMDS serves RedRole until it catches up (up to 54 minutes)", commands: [], act: nothing, until: (r) => r.imds.role === "BlueRole" && clear(r), limitMs: HOUR, resolves: ["profile_role_mismatch"] },
+  { id: "S4", title: "Swap back to RedRole, then reboot the instance (and restart rolewatch)", ...swap("BlueRole", "RedRole"), until: open("profile_role_mismatch"), limitMs: 6 * MINUTE, detects: ["profile_role_mismatch"] },
+  {
+    id: "S4", title: "A reboot refreshes nothing; the drift stays open with its first start",
+    commands: [`aws ec2 reboot-instances --instance-ids INSTANCE`],
+    act: (s) => {
+      iam(s).rebootInstances([instance(s)]);
+      s.restartAgent();
+    },
+    until: (r) => r.imds.role === "RedRole" && clear(r), limitMs: HOUR, resolves: ["profile_role_mismatch"],
+  },
+  { id: "S5", title: "Swap to BlueRole again...", ...swap("RedRole", "BlueRole"), until: open("profile_role_mismatch"), limitMs: 6 * MINUTE, detects: ["profile_role_mismatch"] },
+  {
+    id: "S5", title: "...and force the refresh with a stop and start",
+    commands: ["aws ec2 stop-instances --instance-ids INSTANCE", "aws ec2 start-instances --instance-ids INSTANCE"],
+    act: (s) => {
+      iam(s).stopInstances([instance(s)]);
+      iam(s).startInstances([instance(s)]);
+    },
+    until: (r) => r.imds.role === "BlueRole" && clear(r), limitMs: MINUTE, resolves: ["profile_role_mismatch"],
+  },
+  { id: "S5", title: "Swap to RedRole again...", ...swap("BlueRole", "RedRole"), until: open("profile_role_mismatch"), limitMs: 6 * MINUTE, detects: ["profile_role_mismatch"] },
+  {
+    id: "S5", title: "...and force the refresh with a new association",
+    commands: ["aws ec2 replace-iam-instance-profile-association --association-id ASSOCIATION --iam-instance-profile Name=MyInPr"],
+    act: (s) => void iam(s).replaceIamInstanceProfileAssociation(association(s), { name: "MyInPr" }),
+    until: (r) => r.imds.role === "RedRole" && clear(r), limitMs: MINUTE, resolves: ["profile_role_mismatch"],
+  },
+  {
+    id: "S6", title: "Delete RedRole and create it again under the same name: another role",
+    commands: [
+      "aws iam remove-role-from-instance-profile --instance-profile-name MyInPr --role-name RedRole",
+      "aws iam delete-role --role-name RedRole",
+      "aws iam create-role --role-name RedRole --assume-role-policy-document file://ec2-trust.json",
+      "aws iam add-role-to-instance-profile --instance-profile-name MyInPr --role-name RedRole",
+    ],
+    act: (s) => {
+      iam(s).removeRoleFromInstanceProfile("MyInPr", "RedRole");
+      iam(s).deleteRole("RedRole");
+      iam(s).createRole({ name: "RedRole", assumeRolePolicyDocument: EC2_TRUST });
+      iam(s).addRoleToInstanceProfile("MyInPr", "RedRole");
+    },
+    until: (r) => open("role_recreated")(r) && open("credentials_rejected")(r), limitMs: 16 * MINUTE, detects: ["role_recreated", "credentials_rejected"],
+  },
+  { id: "S6", title: "IMDS drops the deleted role's session at its next refresh", commands: [], act: nothing, until: (r) => clear(r) && r.sts !== null && !("error" in r.sts), limitMs: 2 * HOUR, resolves: ["role_recreated", "credentials_rejected"] },
+  {
+    id: "S1", title: "Empty the profile once more, and wait: the credentials are served until they expire (up to 6 hours)",
+    commands: ["aws iam remove-role-from-instance-profile --instance-profile-name MyInPr --role-name RedRole"],
+    act: (s) => iam(s).removeRoleFromInstanceProfile("MyInPr", "RedRole"),
+    until: (r) => r.imds.role === null && clear(r),
+    limitMs: 7 * HOUR,
+    // S7 too: unrotated credentials raise credentials_expiring in their last 5 minutes.
+    detects: ["profile_empty", "credentials_expiring"],
+    resolves: ["profile_empty", "credentials_expiring"],
+  },
+];
+
+const EC2_TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });

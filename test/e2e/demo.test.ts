@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { rolewatch } from "../support/cli.js";
+
+describe("rolewatch demo", () => {
+  it("plays the field report, prints the timeline, and exits 0 with every expected drift seen", async () => {
+    const started = Date.now();
+    const { code, stdout } = await rolewatch(["demo", "--pace", "0"]);
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(120_000);
+    for (const step of ["S1", "S2", "S3", "S4", "S5", "S6"]) expect(stdout).toMatch(new RegExp(`^T\\+\\d\\d:\\d\\d:\\d\\d  ${step} `, "m"));
+    expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +!! drift profile_role_mismatch \(critical\) detected/m);
+    expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +ok drift profile_role_mismatch resolved after \d+ s/m);
+    expect(stdout).not.toMatch(/MISSED|UNEXPECTED/);
+    expect(stdout).toContain("Every expected drift was detected and resolved.");
+  }, 150_000);
+});
