@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Fault } from "../../src/sim/index.js";
-import { rolewatch } from "../support/cli.js";
+import { cleanEnv, rolewatch } from "../support/cli.js";
 import { sample, scrape, startWatched, until, type Watched } from "../support/daemon.js";
 
 const IAM = "/latest/meta-data/iam/";
@@ -19,6 +21,14 @@ const SITUATIONS: { name: string; apply: (w: Watched) => void }[] = [
   { name: "expired token", apply: (w) => w.sim.revokeTokens() },
   { name: "no role", apply: (w) => w.sim.deliver(null) },
   { name: "another role", apply: (w) => w.sim.deliver("BlueRole") },
+  {
+    name: "IAM throttled and EC2 denied while the role changes back",
+    apply: (w) => {
+      w.sim.setApiFault({ service: "iam", kind: "throttle" });
+      w.sim.setApiFault({ service: "ec2", kind: "denied" });
+      w.sim.deliver("RedRole");
+    },
+  },
   { name: "rotation", apply: (w) => w.sim.rotateNow() },
 ];
 
@@ -41,16 +51,17 @@ describe("no secret leaves rolewatch", () => {
     for (const situation of SITUATIONS) {
       situation.apply(w);
       const checks = [["check", "--json"], ["check"]].map(async (args) => {
-        const r = await rolewatch([...args, "--imds-endpoint", w.sim.imdsUrl, "--imds-timeout", "300ms"]);
+        const r = await rolewatch([...args, "--imds-endpoint", w.sim.imdsUrl, "--imds-timeout", "300ms"], cleanEnv({ AWS_ENDPOINT_URL: w.sim.awsUrl }));
         outputs.push(`${situation.name}: check exit ${r.code}\n${r.stdout}${r.stderr}`);
       });
       await Promise.all([twoPolls(w, situation.name), ...checks]);
       outputs.push((await scrape(w.url)).body, (await scrape(w.url, "/status")).body);
       w.sim.clearFaults();
+      w.sim.clearApiFaults();
       await twoPolls(w, `recovery from ${situation.name}`);
     }
     await w.agent.stop();
-    outputs.push(...w.agent.lines, w.agent.stderr());
+    outputs.push(...w.agent.lines, w.agent.stderr(), readFileSync(join(w.stateDir, "state.json"), "utf8"));
   }, 120_000);
   afterAll(() => w.sim.close());
 
@@ -62,11 +73,13 @@ describe("no secret leaves rolewatch", () => {
     }
     expect(text).toContain('"action":"credentials-rotated"');
     expect(text).toContain('"action":"role-changed"');
+    expect(text).toContain('"action":"control-plane-unavailable"');
+    expect(text).toMatch(/"sts": \{\s+"arn": "arn:aws:sts::111122223333:assumed-role\//);
     expect(text).toMatch(/"accessKeyId": "ASIA[A-Z0-9]{16}"/);
     expect(w.sim.issuedSecrets().length).toBeGreaterThan(10);
   });
 
-  it("in any log line, metric, /status, check output or error message", () => {
+  it("in any log line, metric, /status, check output, state file or error message", () => {
     const text = outputs.join("\n");
     const leaked = w.sim.issuedSecrets().filter((secret) => text.includes(secret));
     expect(leaked).toEqual([]);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { cleanEnv, startRolewatch, type Daemon } from "./cli.js";
 
@@ -6,17 +9,19 @@ export interface Watched {
   agent: Daemon;
   /** The agent's HTTP server, e.g. http://127.0.0.1:41234 */
   url: string;
+  stateDir: string;
 }
 
 /** A `rolewatch run` process polling every second, watching an in-process simulator on real time. */
 export async function startWatched(extraArgs: string[] = []): Promise<Watched> {
-  const sim = await startSimulator();
+  const sim = await startSimulator({ awsPort: 0 });
+  const stateDir = mkdtempSync(join(tmpdir(), "rolewatch-run-"));
   const agent = startRolewatch(
-    ["run", "--listen", "127.0.0.1:0", "--poll-interval", "1s", "--imds-endpoint", sim.imdsUrl, "--state-dir", "/nonexistent", ...extraArgs],
-    cleanEnv(),
+    ["run", "--listen", "127.0.0.1:0", "--poll-interval", "1s", "--imds-endpoint", sim.imdsUrl, "--state-dir", stateDir, ...extraArgs],
+    cleanEnv({ AWS_ENDPOINT_URL: sim.awsUrl }),
   );
   const started = JSON.parse(await agent.waitForLine((l) => l.includes('"agent-started"'))) as { rolewatch: { config: { http: { url: string } } } };
-  return { sim, agent, url: started.rolewatch.config.http.url };
+  return { sim, agent, url: started.rolewatch.config.http.url, stateDir };
 }
 
 export async function scrape(url: string, path = "/metrics"): Promise<{ status: number; body: string }> {
