@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { AwsResponseError, AwsTransportError, type AwsService } from "./errors.js";
+import { readCapped } from "../net.js";
 
 export interface Post {
   service: AwsService;
@@ -50,23 +51,6 @@ export function post(p: Post): Promise<Reply> {
 function header(res: IncomingMessage, name: string): string | undefined {
   const value = res.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function readCapped(res: IncomingMessage, maxBytes: number, done: (body: string | null) => void, fail: (err: unknown) => void): void {
-  const tooBig = () => {
-    done(null);
-    res.destroy();
-  };
-  if (Number(res.headers["content-length"]) > maxBytes) return tooBig();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  res.on("data", (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > maxBytes) return tooBig();
-    chunks.push(chunk);
-  });
-  res.on("end", () => done(Buffer.concat(chunks).toString("utf8")));
-  res.on("error", fail);
 }
 
 function transportError(service: AwsService, err: unknown, signal: AbortSignal): AwsTransportError {

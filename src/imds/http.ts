@@ -1,5 +1,6 @@
-import { request, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import { request, type IncomingHttpHeaders } from "node:http";
 import { ImdsError } from "../errors.js";
+import { readCapped } from "../net.js";
 
 export interface Exchange {
   method: "GET" | "PUT";
@@ -56,29 +57,6 @@ export function exchange(x: Exchange): Promise<Answer> {
     req.on("close", () => (settle ?? (() => reject(new ImdsError("unreachable", x.path))))());
     req.end();
   });
-}
-
-/** Calls `done(null)` and destroys the response as soon as the cap is passed. */
-function readCapped(
-  res: IncomingMessage,
-  maxBytes: number,
-  done: (body: string | null) => void,
-  fail: (err: unknown) => void,
-): void {
-  const tooBig = () => {
-    done(null);
-    res.destroy();
-  };
-  if (Number(res.headers["content-length"]) > maxBytes) return tooBig();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  res.on("data", (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > maxBytes) return tooBig();
-    chunks.push(chunk);
-  });
-  res.on("end", () => done(Buffer.concat(chunks).toString("utf8")));
-  res.on("error", fail);
 }
 
 const UNREACHABLE_CODES = new Set([
