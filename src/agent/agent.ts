@@ -1,7 +1,6 @@
 import type { AwsViews, ObserveInput } from "../aws/index.js";
 import type { Clock } from "../clock.js";
 import { isoSeconds } from "../clock.js";
-import type { DriftEvent } from "../drift/transition.js";
 import { transition } from "../drift/transition.js";
 import { ImdsError } from "../errors.js";
 import type { IdentityDocument, ImdsView } from "../imds/types.js";
@@ -9,6 +8,7 @@ import type { Events } from "../observe/events.js";
 import type { Metrics } from "../observe/metrics.js";
 import { trackImds, type ImdsChange, type ImdsRead, type ImdsTrack } from "./imds-track.js";
 import { toObservation } from "./observation.js";
+import { publishDrifts, publishImds } from "./publish.js";
 import type { PersistedState } from "./persist.js";
 import { awsSections, driftSection, imdsSection, instanceSection, statusOf, type CheckReport } from "./report.js";
 
@@ -65,12 +65,12 @@ export class Agent {
     if (read.ok) await this.#learnIdentity();
     const { track, changes } = trackImds(this.#track, read, clock.now());
     this.#track = track;
-    this.#publishImds(read, changes);
+    publishImds(this.deps, read, changes);
     const aws = await this.#observeAws(read, changes);
     const now = clock.now();
     const result = transition(state.state, toObservation(read, aws, this.#identity, this.#stsKey, now), now);
     state.update({ ...result.state, imds: { profileArn: track.profileArn, role: track.role, accessKeyId: track.accessKeyId } });
-    this.#publishDrifts(result.events, aws);
+    publishDrifts(this.deps, result.events, aws);
     const drifts = driftSection(state.state);
     const report: CheckReport = {
       status: statusOf(read.ok, drifts),
@@ -121,61 +121,5 @@ export class Agent {
     });
     if (views.sts.state !== "never" && views.sts.fresh) this.#stsKey = credentials?.accessKeyId ?? null;
     return views;
-  }
-
-  #publishImds(read: ImdsRead, changes: ImdsChange[]): void {
-    const { metrics } = this.deps;
-    metrics.imdsUp(read.ok);
-    if (read.ok) {
-      const creds = read.view.credentials;
-      metrics.credentials(creds && "accessKeyId" in creds ? creds : null);
-      metrics.role("imds", read.view.role);
-      metrics.instanceProfile(read.view.info?.instanceProfileArn ?? null);
-    }
-    for (const change of changes) this.#emit(change, read);
-  }
-
-  #emit(change: ImdsChange, read: ImdsRead): void {
-    const { metrics, events } = this.deps;
-    switch (change.action) {
-      case "imds-unavailable": {
-        const { failure, path, status } = change;
-        return events.imdsUnavailable(status === undefined ? { failure, path } : { failure, path, status });
-      }
-      case "imds-recovered":
-        return events.imdsRecovered({ downSeconds: change.downSeconds });
-      case "profile-changed":
-        return events.profileChanged({ from: change.from, to: change.to });
-      case "role-changed":
-        return events.roleChanged({ source: "imds", from: change.from, to: change.to });
-      case "credentials-rotated": {
-        metrics.rotated();
-        const creds = read.ok ? read.view.credentials : null;
-        const served = creds && "accessKeyId" in creds ? creds : null;
-        return events.credentialsRotated({
-          accessKeyId: change.to,
-          previousAccessKeyId: change.from,
-          expiration: served?.expiration ?? null,
-          lastUpdated: served?.lastUpdated ?? null,
-        });
-      }
-    }
-  }
-
-  #publishDrifts(driftEvents: DriftEvent[], aws: AwsViews | null): void {
-    const { metrics, events } = this.deps;
-    if (aws) {
-      metrics.role("sts", aws.sts.state === "ok" && aws.sts.value.principal === "assumed-role" ? aws.sts.value.role : null);
-      metrics.role("profile", aws.profile.state === "ok" ? (aws.profile.value.roles[0]?.name ?? null) : null);
-    }
-    for (const e of driftEvents) {
-      if (e.type === "detected") {
-        metrics.driftDetected(e.kind, e.since);
-        events.driftDetected({ kind: e.kind, severity: e.severity, since: e.since, detail: e.detail });
-      } else {
-        metrics.driftResolved(e.kind, e.durationSeconds);
-        events.driftResolved({ kind: e.kind, severity: e.severity, since: e.since, durationSeconds: e.durationSeconds, detail: e.detail });
-      }
-    }
   }
 }
