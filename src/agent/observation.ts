@@ -5,8 +5,11 @@ import type { ImdsRead } from "./imds-track.js";
 
 /**
  * Reduces what the sources said to what drift decisions need. A source that
- * failed, or was never read, is unknown; an STS answer counts only for the
- * AccessKeyId it was asked about (`stsKey`).
+ * failed, was never read, or was not read in this observation is unknown:
+ * drifts are decided from fresh views only (SPEC section 3), and the control
+ * plane is read whenever IMDS changes. An STS answer is about one AccessKeyId,
+ * whose identity does not change, so it counts for as long as IMDS serves
+ * that key (`stsKey`).
  */
 export function toObservation(read: ImdsRead, aws: AwsViews | null, identity: IdentityDocument | null, stsKey: string | null, at: number): Observation {
   const imds = imdsFacts(read);
@@ -46,9 +49,10 @@ function profileFacts(imds: Observation["imds"], aws: AwsViews | null): Observat
   // No instance profile attached is a known fact: no profile holds a role for this instance.
   if (imds.state === "ok" && imds.value.profileArn === null) return { state: "ok", value: { name: "(none attached)", roles: [] } };
   const view = aws?.profile;
-  if (view?.state === "ok") return { state: "ok", value: { name: view.value.name, roles: view.value.roles.map(({ name, id }) => ({ name, id })) } };
+  if (view === undefined || view.state === "never" || !view.fresh) return { state: "unknown" };
+  if (view.state === "ok") return { state: "ok", value: { name: view.value.name, roles: view.value.roles.map(({ name, id }) => ({ name, id })) } };
   // The profile IMDS names no longer exists in IAM: it holds no role.
-  if (view?.state === "failed" && view.kind === "not-found" && imds.state === "ok") {
+  if (view.kind === "not-found" && imds.state === "ok") {
     return { state: "ok", value: { name: imds.value.profileArn?.split("/").pop() ?? "", roles: [] } };
   }
   return { state: "unknown" };
@@ -56,7 +60,7 @@ function profileFacts(imds: Observation["imds"], aws: AwsViews | null): Observat
 
 function associationFacts(view: AwsViews["association"]): Observation["association"] {
   if (view === "disabled") return { state: "disabled" };
-  if (view.state !== "ok") return { state: "unknown" };
+  if (view.state !== "ok" || !view.fresh) return { state: "unknown" };
   const a = view.value;
   return { state: "ok", value: a && { associationId: a.associationId, arn: a.arn, state: a.state } };
 }

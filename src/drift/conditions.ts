@@ -21,6 +21,7 @@ function servedRole(o: Observation): string | null {
   return o.imds.state === "ok" ? o.imds.value.role : null;
 }
 
+/** Whether IMDS serves credentials; once it serves none, no drift about served credentials can show. */
 function servesCredentials(o: Observation): boolean | null {
   if (o.imds.state !== "ok") return null;
   return o.imds.value.accessKeyId !== null;
@@ -29,21 +30,24 @@ function servesCredentials(o: Observation): boolean | null {
 export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Memory) => Verdict>> = {
   profile_role_mismatch(o) {
     const serves = servesCredentials(o);
+    if (serves === false) return { shows: false, detail: "" };
     if (serves === null || o.profile.state !== "ok") return null;
     const role = servedRole(o);
     const held = o.profile.value.roles.map((r) => r.name);
-    if (!serves || role === null || held.length === 0) return { shows: false, detail: "" };
+    if (role === null || held.length === 0) return { shows: false, detail: "" };
     return { shows: !held.includes(role), detail: `IMDS serves ${role}; instance profile ${o.profile.value.name} holds ${held.join(", ")}` };
   },
 
   profile_empty(o) {
     const serves = servesCredentials(o);
+    if (serves === false) return { shows: false, detail: "" };
     if (serves === null || o.profile.state !== "ok") return null;
     const role = servedRole(o) ?? "a role";
-    return { shows: serves && o.profile.value.roles.length === 0, detail: `instance profile ${o.profile.value.name} holds no role, yet IMDS serves ${role}'s credentials` };
+    return { shows: o.profile.value.roles.length === 0, detail: `instance profile ${o.profile.value.name} holds no role, yet IMDS serves ${role}'s credentials` };
   },
 
   role_recreated(o, memory) {
+    if (servesCredentials(o) === false) return { shows: false, detail: "" };
     if (o.imds.state !== "ok" || o.profile.state !== "ok") return null;
     const role = o.imds.value.role;
     const accepted = o.sts.state === "ok" && o.sts.value.outcome === "accepted" ? o.sts.value : null;

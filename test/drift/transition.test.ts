@@ -101,6 +101,19 @@ describe("an open drift", () => {
     expect(events).toEqual([]);
   });
 
+  it.each(["profile_role_mismatch", "profile_empty", "role_recreated", "identity_mismatch", "credentials_rejected"] as const)(
+    "%s resolves once IMDS serves no credentials, though STS and the control plane are unknown",
+    (kind) => {
+      const o = healthy();
+      Object.assign(imds(o), { role: null, accessKeyId: null, expiration: null });
+      o.sts = unknown;
+      o.profile = unknown;
+      const { state, events } = transition(withOpen(kind, since), o, NOW);
+      expect(state.open[kind]).toBeUndefined();
+      expect(events.map((e) => e.type)).toEqual(["resolved"]);
+    },
+  );
+
   it("resolves on the first observation that no longer shows it, with its duration", () => {
     const { state, events } = transition(withOpen("profile_role_mismatch", since), healthy(), NOW);
     expect(state.open).toEqual({});

@@ -112,6 +112,17 @@ describe("the field report, watched", () => {
     await field.until((r) => r.imds.role === "BlueRole" && openKinds(r).length === 0, MINUTE);
   });
 
+  it("S5: disassociating the profile stops delivery at once and raises no drift from what is no longer read", async () => {
+    field = await Field.start();
+    await field.run(MINUTE);
+    const [association] = field.sim.controlPlane.describeIamInstanceProfileAssociations({ instanceIds: [field.sim.instanceId] });
+    field.sim.controlPlane.disassociateIamInstanceProfile(association?.associationId ?? "");
+    await field.run(2 * CONTROL_PLANE);
+    expect(field.last?.imds).toMatchObject({ profileArn: null, role: null, accessKeyId: null });
+    expect(field.events("drift-detected")).toEqual([]);
+    expect(openKinds(field.last!)).toEqual([]);
+  });
+
   it("S5: deleting the role makes STS reject the served credentials (credentials_rejected)", async () => {
     field = await Field.start();
     await field.run(MINUTE);
