@@ -1,0 +1,51 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findTool, requireTool } from "../support/require-tool.js";
+import { REPO } from "./packages.js";
+
+const systemdAnalyze = findTool("systemd-analyze", "apt-get install systemd");
+const UNIT = join(REPO, "systemd/rolewatch.service");
+const unit = readFileSync(UNIT, "utf8");
+
+/** The values of one setting of the unit, in order: setting(unit, "ExecStart"). */
+function setting(text: string, key: string): string[] {
+  return [...text.matchAll(new RegExp(`^${key}=(.*)$`, "gm"))].map((m) => m[1]!);
+}
+
+describe("systemd/rolewatch.service", () => {
+  it("passes systemd-analyze verify", (ctx) => {
+    requireTool(ctx, systemdAnalyze);
+    // /usr/bin/rolewatch exists only where the package is installed (test/packaging/deb.test.ts
+    // verifies the installed unit): here a stand-in executable takes its place.
+    const dir = mkdtempSync(join(tmpdir(), "rolewatch-unit-"));
+    const stand = join(dir, "rolewatch");
+    writeFileSync(stand, "#!/bin/sh\n");
+    chmodSync(stand, 0o755);
+    expect(setting(unit, "ExecStart")).toEqual(["/usr/bin/rolewatch run"]);
+    writeFileSync(join(dir, "rolewatch.service"), unit.replace("ExecStart=/usr/bin/rolewatch", `ExecStart=${stand}`));
+    const verify = spawnSync("systemd-analyze", ["verify", join(dir, "rolewatch.service")], { encoding: "utf8" });
+    expect(verify.stderr).toBe("");
+    expect(verify.status).toBe(0);
+  });
+
+  it("has an exposure of at most 1.5 in systemd-analyze security", (ctx) => {
+    requireTool(ctx, systemdAnalyze);
+    const security = spawnSync("systemd-analyze", ["security", "--offline=yes", "--no-pager", UNIT], { encoding: "utf8" });
+    const level = /Overall exposure level for rolewatch\.service: (\d+\.\d+)/.exec(security.stdout);
+    expect(level, security.stdout + security.stderr).not.toBeNull();
+    expect(Number(level![1])).toBeLessThanOrEqual(1.5);
+  });
+
+  it("runs V8 without its JIT, which MemoryDenyWriteExecute= would kill", () => {
+    expect(setting(unit, "MemoryDenyWriteExecute")).toEqual(["yes"]);
+    expect(setting(unit, "Environment")).toContain("NODE_OPTIONS=--jitless");
+  });
+
+  it("restarts on failure, and writes its JSON lines to the journal", () => {
+    expect(setting(unit, "Restart")).toEqual(["on-failure"]);
+    expect(setting(unit, "StandardOutput")).toEqual(["journal"]);
+  });
+});
