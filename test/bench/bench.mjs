@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: what rolewatch costs on a host, beside the naive
+ * alternative (a cron job running curl and the aws CLI), measured in one run
+ * against the simulator on loopback (SPEC 6, "Performance"). Prints a table
+ * and writes the same figures to out/bench.json. Linux only (/proc). Runs the
+ * built modules: `npm run bench` builds first.
+ *
+ *   1. memory: RSS of `run`'s code (the harness, run-harness.mjs) after 1,000
+ *      polls, read from /proc, beside an empty Node process's; growth from
+ *      poll 100 to 1,000, and the live heap after a full GC
+ *   2. CPU: per poll (harness, process.cpuUsage around each poll), and all-in
+ *      (the real `rolewatch run` at its defaults, running in the background
+ *      meanwhile, /proc), beside one naive cycle (bash `times`: the script and
+ *      all it ran) run at every checkpoint of the harness
+ *   3. calls per hour at the defaults, counted by the simulator (fake clock)
+ *   4. detection latency of a role swap (fake clock)
+ *
+ * Node runs rolewatch with the flags systemd/rolewatch.service gives it
+ * (Environment=NODE_OPTIONS=), the empty baseline too.
+ *
+ * Environment: BENCH_CYCLES (default 1000), BENCH_TRIALS (default 30),
+ * BENCH_NODE_OPTIONS (node flags instead of the unit's; "" for none).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { driveHarness, startRealRun } from "./daemon.mjs";
+import { detectionTrials, worstCases } from "./detect.mjs";
+import { callsPerHour } from "./fake-time.mjs";
+import { idleNodeRss, median } from "./measure.mjs";
+import { naiveMissing, naiveSampler } from "./naive.mjs";
+import { figuresOf, render } from "./report.mjs";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 1000);
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 30);
+const CHECKPOINTS = Array.from({ length: Math.floor(CYCLES / 50) }, (_, i) => (i + 1) * 50);
+/** Real time per poll: one poll interval of simulated time. Slower than a poll takes, so polls stay on their grid. */
+const PACE_MS = 40;
+const FULL_CYCLE_PACE_MS = 60;
+/** Each API's interval shorter than the poll interval: every poll calls STS, IAM and EC2. */
+const FULL_CYCLE_FLAGS = ["--sts-interval", "1m", "--control-plane-interval", "1m"];
+const FULL_CYCLES = 300;
+const FULL_CHECKPOINTS = [50, 100, 150, 200, 250, 300];
+
+/** Each dependency `run` loads, alone in an idle Node process; then all of `run`'s modules. */
+const IMPORTS = {
+  "prom-client": `await import("prom-client")`,
+  pino: `await import("pino")`,
+  yaml: `await import("yaml")`,
+  "node-cron": `await import("node-cron")`,
+  "all of run's modules (dist/cli/run.js)": `await import("./dist/cli/run.js")`,
+};
+
+async function step(name, fn) {
+  const started = performance.now();
+  process.stderr.write(`bench: ${name} ...`);
+  const result = await fn();
+  process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  return result;
+}
+
+/**
+ * Whether the harness still builds the daemon as src/cli/run.ts does: the
+ * lines from loadConfig to `new PollLoop` in both, indentation aside, with
+ * run's `io.env` and `io.argv` as the harness spells them.
+ */
+function harnessMatchesRun() {
+  const region = (text) => {
+    const lines = text.split("\n").map((line) => line.trim());
+    const from = lines.findIndex((line) => line.startsWith("const { config, warnings } = loadConfig"));
+    const to = lines.findIndex((line) => line.startsWith("const loop = new PollLoop"));
+    return from < 0 || to < 0 ? null : lines.slice(from, to + 1).join("\n");
+  };
+  const run = region(readFileSync(join(repo, "src/cli/run.ts"), "utf8"))?.replaceAll("io.env", "process.env").replaceAll("io.argv", "process.argv.slice(2)");
+  return run !== undefined && run !== null && run === region(readFileSync(join(repo, "test/bench/run-harness.mjs"), "utf8"));
+}
+
+/**
+ * The flags node runs `rolewatch run` with where it is deployed: the unit's
+ * Environment=NODE_OPTIONS=, unless BENCH_NODE_OPTIONS says otherwise. They
+ * apply to every rolewatch process here and to the empty Node baseline.
+ */
+function deployedNodeArgs() {
+  if (process.env.BENCH_NODE_OPTIONS !== undefined) return { from: "BENCH_NODE_OPTIONS", args: process.env.BENCH_NODE_OPTIONS.split(/\s+/).filter(Boolean) };
+  const unit = readFileSync(join(repo, "systemd/rolewatch.service"), "utf8");
+  const line = /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(unit);
+  return { from: "systemd/rolewatch.service", args: line ? line[1].split(/\s+/).filter(Boolean) : [] };
+}
+
+function machine() {
+  const model = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
+  return { nproc: os.availableParallelism(), cpu: model, node: process.version, kernel: os.release(), loadAverage: os.loadavg() };
+}
+
+async function measureAll() {
+  const missing = naiveMissing();
+  if (missing && process.env.CI === "true") throw new Error(`the naive alternative cannot run: ${missing}`);
+  const node = deployedNodeArgs();
+  const nodeArgs = node.args;
+  const r = { machine: machine(), nodeFlags: node, started: new Date().toISOString(), harnessMatchesRun: harnessMatchesRun() };
+  if (!r.harnessMatchesRun) process.stderr.write("bench: WARNING: src/cli/run.ts no longer builds the daemon as test/bench/run-harness.mjs does; update the harness\n");
+  r.emptyNodeRss = await step("empty Node process RSS (3 runs)", async () => [await idleNodeRss("", { nodeArgs }), await idleNodeRss("", { nodeArgs }), await idleNodeRss("", { nodeArgs })]);
+  r.imports = await step("RSS of each module run loads", async () => {
+    const out = {};
+    for (const [name, code] of Object.entries(IMPORTS)) out[name] = await idleNodeRss(code, { cwd: repo, nodeArgs });
+    return out;
+  });
+  // One naive cycle at each checkpoint of the harnesses: each meets the background load the polls just before it met.
+  const naive = missing ? null : await step("naive alternative, first cycle (not counted)", () => naiveSampler());
+  const background = await step("real `rolewatch run` started, left running", () => startRealRun({ nodeArgs }));
+  try {
+    r.harness = await step(`harness, defaults, ${CYCLES} polls, a naive cycle every 50`, () =>
+      driveHarness({
+        cycles: CYCLES, checkpoints: CHECKPOINTS, gcAt: [100, CYCLES], nodeArgs, pollIntervalMs: 15_000, paceMs: PACE_MS,
+        onCheckpoint: async () => naive?.sample(1),
+      }));
+    r.fullCycles = await step(`harness, every poll a full cycle (STS, IAM, EC2), ${FULL_CYCLES} polls, a naive cycle every 50`, () =>
+      driveHarness({
+        cycles: FULL_CYCLES, checkpoints: FULL_CHECKPOINTS, argv: FULL_CYCLE_FLAGS, nodeArgs, pollIntervalMs: 120_000, paceMs: FULL_CYCLE_PACE_MS,
+        onCheckpoint: async () => naive?.sample(1),
+      }));
+    r.naive = naive ? naive.result() : { skipped: missing };
+    r.hours = await step("13 hours of polls on a fake clock", () => callsPerHour(13));
+    r.detection = await step(`${TRIALS} role swaps on a fake clock`, () => detectionTrials(TRIALS));
+    r.worstCases = await step("role swaps right after a control-plane read", () => worstCases());
+  } finally {
+    r.realRun = await background.stop();
+    await naive?.close();
+  }
+  r.machine.loadAverageAfter = os.loadavg();
+  return r;
+}
+
+const raw = await measureAll();
+const figures = figuresOf(raw);
+process.stdout.write(render(figures));
+mkdirSync(new URL("out/", `file://${repo}`), { recursive: true });
+const file = new URL("out/bench.json", `file://${repo}`);
+writeFileSync(file, `${JSON.stringify({ figures, raw }, null, 2)}\n`);
+process.stdout.write(`\nfigures written to ${fileURLToPath(file)} (median empty-node RSS ${(median(raw.emptyNodeRss) / 2 ** 20).toFixed(1)} MiB)\n`);
