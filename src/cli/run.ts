@@ -1,13 +1,7 @@
 import { systemClock, type Clock } from "../clock.js";
-import { cronExpression, loadConfig, optionsHelp } from "../config.js";
-import { PollLoop } from "../agent/loop.js";
-import { buildAgent } from "../agent/wire.js";
-import { createEvents } from "../observe/events.js";
-import { startHttpServer } from "../observe/http.js";
-import { createMetrics } from "../observe/metrics.js";
-import { VERSION } from "../version.js";
+import { cronExpression, optionsHelp } from "../config.js";
+import { startDaemon } from "../agent/daemon.js";
 import { EXIT, type Command, type Io } from "./command.js";
-
 export function runCommand(clock: Clock = systemClock): Command {
   return {
     name: "run",
@@ -24,20 +18,7 @@ and a SIEM. SIGTERM or SIGINT: the poll in flight finishes, then exit 0.
 
 ${optionsHelp()}`,
     async run(io: Io) {
-      const { config, warnings } = loadConfig({ argv: io.argv, env: io.env });
-      const events = createEvents({ clock, level: config.log.level, version: VERSION });
-      for (const warning of warnings) events.warn(warning);
-      const metrics = createMetrics({ version: VERSION });
-      const agent = buildAgent(config, { clock, metrics, events, env: io.env, persist: true });
-      const http = await startHttpServer({
-        host: config.http.host,
-        port: config.http.port,
-        metrics: () => metrics.text(),
-        ready: () => agent.last !== null,
-        status: () => agent.last,
-      });
-      events.agentStarted({ version: VERSION, config: { ...config, http: { ...config.http, url: http.url } } });
-      const loop = new PollLoop(agent, events);
+      const { config, events, http, loop } = await startDaemon({ argv: io.argv, env: io.env, clock });
       await loop.start(cronExpression(config.poll.intervalMs));
       const signal = await io.stopSignal;
       events.agentStopping({ signal });

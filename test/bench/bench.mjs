@@ -63,22 +63,6 @@ async function step(name, fn) {
 }
 
 /**
- * Whether the harness still builds the daemon as src/cli/run.ts does: the
- * lines from loadConfig to `new PollLoop` in both, indentation aside, with
- * run's `io.env` and `io.argv` as the harness spells them.
- */
-function harnessMatchesRun() {
-  const region = (text) => {
-    const lines = text.split("\n").map((line) => line.trim());
-    const from = lines.findIndex((line) => line.startsWith("const { config, warnings } = loadConfig"));
-    const to = lines.findIndex((line) => line.startsWith("const loop = new PollLoop"));
-    return from < 0 || to < 0 ? null : lines.slice(from, to + 1).join("\n");
-  };
-  const run = region(readFileSync(join(repo, "src/cli/run.ts"), "utf8"))?.replaceAll("io.env", "process.env").replaceAll("io.argv", "process.argv.slice(2)");
-  return run !== undefined && run !== null && run === region(readFileSync(join(repo, "test/bench/run-harness.mjs"), "utf8"));
-}
-
-/**
  * The flags node runs `rolewatch run` with where it is deployed: the unit's
  * Environment=NODE_OPTIONS=, unless BENCH_NODE_OPTIONS says otherwise. They
  * apply to every rolewatch process here and to the empty Node baseline.
@@ -100,8 +84,7 @@ async function measureAll() {
   if (missing && process.env.CI === "true") throw new Error(`the naive alternative cannot run: ${missing}`);
   const node = deployedNodeArgs();
   const nodeArgs = node.args;
-  const r = { machine: machine(), nodeFlags: node, started: new Date().toISOString(), harnessMatchesRun: harnessMatchesRun() };
-  if (!r.harnessMatchesRun) process.stderr.write("bench: WARNING: src/cli/run.ts no longer builds the daemon as test/bench/run-harness.mjs does; update the harness\n");
+  const r = { machine: machine(), nodeFlags: node, started: new Date().toISOString() };
   r.emptyNodeRss = await step("empty Node process RSS (3 runs)", async () => [await idleNodeRss("", { nodeArgs }), await idleNodeRss("", { nodeArgs }), await idleNodeRss("", { nodeArgs })]);
   r.imports = await step("RSS of each module run loads", async () => {
     const out = {};

@@ -23,7 +23,7 @@ export function summarize(raw) {
   const cpu = cpuFigures(raw);
   const calls = callFigures(raw);
   const detection = detectionFigures(raw);
-  return { machine: raw.machine, nodeFlags: raw.nodeFlags, harnessMatchesRun: raw.harnessMatchesRun, memory, cpu, calls, detection };
+  return { machine: raw.machine, nodeFlags: raw.nodeFlags, memory, cpu, calls, detection };
 }
 
 /**

@@ -30,7 +30,7 @@ function method(raw) {
   const h = raw.harness;
   const f = raw.fullCycles;
   return [
-    `rolewatch: test/bench/run-harness.mjs builds the daemon as src/cli/run.ts does (the same built modules, persisted state, HTTP server, metrics, log events) and calls PollLoop.tick(), what node-cron calls, once per 15 s of a clock running ${h.scale}x real time (one poll every ${h.paceMs} ms; poll times skipped because a poll still ran, as node-cron skips them: ${h.skipped}), shared with the simulator, so STS (15 min), IAM and EC2 (5 min slot) and the hourly rotations come at their rates: ${h.cycles} polls in ${round(h.realSeconds)} s`,
+    `rolewatch: test/bench/run-harness.mjs builds the daemon with startDaemon(), as src/cli/run.ts does (persisted state, HTTP server, metrics, log events) and calls PollLoop.tick(), what node-cron calls, once per 15 s of a clock running ${h.scale}x real time (one poll every ${h.paceMs} ms; poll times skipped because a poll still ran, as node-cron skips them: ${h.skipped}), shared with the simulator, so STS (15 min), IAM and EC2 (5 min slot) and the hourly rotations come at their rates: ${h.cycles} polls in ${round(h.realSeconds)} s`,
     "RSS: VmRSS (/proc/PID/status) of that process, read from outside while it waits after every 50th poll (simulated time runs on meanwhile); empty Node: node -e \"setInterval(()=>{},1e9)\"; live heap: after a full GC forced between polls 100 and 101 and after the last (v8 --expose-gc switched on at that moment; `run` itself has no such flag)",
     `CPU per poll: process.cpuUsage() around each poll in the harness, polls ${h.cycles / 2 + 1} to ${h.cycles} (the first 500 are a warm-up: V8 compiles, sizes its heap; see the table), leaving out the first poll after each checkpoint (it catches up on what came due while the harness waited); full cycle: the same harness, ${f.cycles} polls at --poll-interval 2m --sts-interval 1m --control-plane-interval 1m, so that every poll calls STS, IAM and EC2; all-in: /proc/PID/task/*/schedstat of the real \`rolewatch run\` at its defaults, running in the background from the first harness to the end, after its start-up`,
     "naive: test/bench/naive-cycle.sh (curl: token, iam/info, role, credentials; aws sts get-caller-identity; aws iam get-instance-profile, signed with the served credentials) against a simulator, one cycle at each checkpoint of the two harnesses; CPU of the script and everything it ran, from bash `times`; ratios: each naive cycle over the polls just before it (same background load), median",
@@ -75,10 +75,9 @@ export function render(f) {
   const table = rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padStart(r[1] ? widths[1] : 0)}  ${r[2]}`.trimEnd()).join("\n");
   const targetWidth = Math.max(...f.targets.map((t) => t.target.length));
   const verdicts = f.targets.map((t) => `${t.verdict.padEnd(4)}  ${t.target.padEnd(targetWidth)}  ${t.value}`).join("\n");
-  const warning = f.harnessMatchesRun ? "" : "\nWARNING: src/cli/run.ts no longer builds the daemon as test/bench/run-harness.mjs does: the harness figures may not be run's\n";
   const flags = f.nodeFlags.args.length ? f.nodeFlags.args.join(" ") : "none";
   return `rolewatch benchmark — ${machine.nproc} CPU (${machine.cpu}), node ${machine.node} (flags, as ${f.nodeFlags.from}: ${flags}), load ${machine.loadAverage.map((x) => x.toFixed(1)).join(" ")}
-${warning}
+
 ${table}
 
 targets

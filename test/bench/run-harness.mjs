@@ -3,9 +3,8 @@
  * `rolewatch run`, polled as fast as a benchmark needs. Child process of
  * test/bench/bench.mjs; not for people.
  *
- * It builds the daemon exactly as src/cli/run.ts does, from the built modules
- * (loadConfig, createEvents, createMetrics, buildAgent with persisted state,
- * startHttpServer, PollLoop), and then calls PollLoop.tick(), the function
+ * It builds the daemon with startDaemon(), as src/cli/run.ts does, from the
+ * built modules, and then calls PollLoop.tick(), the function
  * node-cron calls, once per poll interval of a scaled clock (the product's
  * scaledClock, on the same time base as the simulator's), so that the STS and
  * control-plane cadences, the credential rotations and the token TTL happen at
@@ -31,13 +30,7 @@ const load = (path) => import(new URL(path, dist).href);
 // The modules `rolewatch run` loads, run.js itself included, so that the module graph in memory is the same.
 await load("cli/run.js");
 const { scaledClock } = await load("clock.js");
-const { loadConfig } = await load("config.js");
-const { PollLoop } = await load("agent/loop.js");
-const { buildAgent } = await load("agent/wire.js");
-const { createEvents } = await load("observe/events.js");
-const { startHttpServer } = await load("observe/http.js");
-const { createMetrics } = await load("observe/metrics.js");
-const { VERSION } = await load("version.js");
+const { startDaemon } = await load("agent/daemon.js");
 
 const REPORT_FD = 3;
 const report = (message) => writeSync(REPORT_FD, `${JSON.stringify(message)}\n`);
@@ -79,21 +72,8 @@ const clock = scaledClock(shared.scale, shared.t0 + (Date.now() - shared.r0) * s
 const cycles = Number(process.env.BENCH_CYCLES ?? 1000);
 const checkpoints = new Set((process.env.BENCH_CHECKPOINTS ?? "").split(",").filter(Boolean).map(Number));
 
-// From here to `new PollLoop`: src/cli/run.ts, line for line (bench.mjs compares them).
-const { config, warnings } = loadConfig({ argv: process.argv.slice(2), env: process.env });
-const events = createEvents({ clock, level: config.log.level, version: VERSION });
-for (const warning of warnings) events.warn(warning);
-const metrics = createMetrics({ version: VERSION });
-const agent = buildAgent(config, { clock, metrics, events, env: process.env, persist: true });
-const http = await startHttpServer({
-  host: config.http.host,
-  port: config.http.port,
-  metrics: () => metrics.text(),
-  ready: () => agent.last !== null,
-  status: () => agent.last,
-});
-events.agentStarted({ version: VERSION, config: { ...config, http: { ...config.http, url: http.url } } });
-const loop = new PollLoop(agent, events);
+// The daemon as `rolewatch run` builds it (src/agent/daemon.ts), ticked here instead of by cron.
+const { config, http, loop } = await startDaemon({ argv: process.argv.slice(2), env: process.env, clock });
 
 report({ started: true, url: http.url, pid: process.pid, pollIntervalMs: config.poll.intervalMs });
 await resume();

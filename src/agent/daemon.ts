@@ -1,0 +1,42 @@
+import type { Clock } from "../clock.js";
+import { loadConfig, type Config } from "../config.js";
+import type { Env } from "../config/env.js";
+import { createEvents, type Events } from "../observe/events.js";
+import { startHttpServer, type HttpServer } from "../observe/http.js";
+import { createMetrics } from "../observe/metrics.js";
+import { VERSION } from "../version.js";
+import type { Agent } from "./agent.js";
+import { PollLoop } from "./loop.js";
+import { buildAgent } from "./wire.js";
+
+export interface Daemon {
+  config: Config;
+  agent: Agent;
+  events: Events;
+  http: HttpServer;
+  /** Not started: `run` starts it on a cron schedule; a benchmark ticks it itself. */
+  loop: PollLoop;
+}
+
+/**
+ * The daemon of `rolewatch run`, up to its first poll: configuration, events,
+ * metrics, the agent with its persisted state, and the HTTP server. The one
+ * place it is built, so that what is measured is what runs.
+ */
+export async function startDaemon(input: { argv: readonly string[]; env: Env; clock: Clock }): Promise<Daemon> {
+  const { clock, env } = input;
+  const { config, warnings } = loadConfig({ argv: input.argv, env });
+  const events = createEvents({ clock, level: config.log.level, version: VERSION });
+  for (const warning of warnings) events.warn(warning);
+  const metrics = createMetrics({ version: VERSION });
+  const agent = buildAgent(config, { clock, metrics, events, env, persist: true });
+  const http = await startHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    metrics: () => metrics.text(),
+    ready: () => agent.last !== null,
+    status: () => agent.last,
+  });
+  events.agentStarted({ version: VERSION, config: { ...config, http: { ...config.http, url: http.url } } });
+  return { config, agent, events, http, loop: new PollLoop(agent, events) };
+}
