@@ -73,7 +73,7 @@ const cycles = Number(process.env.BENCH_CYCLES ?? 1000);
 const checkpoints = new Set((process.env.BENCH_CHECKPOINTS ?? "").split(",").filter(Boolean).map(Number));
 
 // The daemon as `rolewatch run` builds it (src/agent/daemon.ts), ticked here instead of by cron.
-const { config, http, loop } = await startDaemon({ argv: process.argv.slice(2), env: process.env, clock });
+const { config, agent, http, loop } = await startDaemon({ argv: process.argv.slice(2), env: process.env, clock });
 
 report({ started: true, url: http.url, pid: process.pid, pollIntervalMs: config.poll.intervalMs });
 await resume();
