@@ -9,23 +9,10 @@
 // two spaces ("#  interval: 15s"): removing that one character sets the
 // option. Prose lines start with "# " and one space.
 import { OPTIONS } from "../dist/config.js";
+import { wrap } from "../dist/text.js";
 import { parse, stringify } from "yaml";
 
 const WIDTH = 78;
-
-function wrap(text, width) {
-  const lines = [];
-  let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line !== "" && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === "" ? word : `${line} ${word}`;
-    }
-  }
-  return line === "" ? lines : [...lines, line];
-}
 
 /** The default as the parser reads it back, quoted only where YAML would read other text; empty for "none". */
 function scalar(option) {

@@ -1,6 +1,7 @@
 import type { CheckReport } from "../agent/report.js";
 import { isoSeconds } from "../clock.js";
 import { explain } from "./remedies.js";
+import { wrap } from "../text.js";
 
 const STATUS_WORD = { ok: "OK", warning: "WARNING", critical: "CRITICAL", unknown: "UNKNOWN" } as const;
 
@@ -62,18 +63,6 @@ function driftLines(d: CheckReport["drifts"][number], report: CheckReport, now: 
     ...commands.map((c) => `      $ ${c}`),
     "",
   ];
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && line.length + word.length + 1 > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return line ? [...lines, line] : lines;
 }
 
 function relative(iso: string, now: number): string {

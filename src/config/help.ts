@@ -1,5 +1,6 @@
 /** --help and the README's option table, written from the config table so they cannot drift from it. */
 import { GROUPS, OPTIONS, type OptionSpec } from "./options.js";
+import { wrap } from "../text.js";
 
 const WIDTH = 80;
 // Longer flags take a line of their own, so that the help keeps ~50 columns.
@@ -37,20 +38,6 @@ function describe(option: OptionSpec, column: number): string[] {
   if (usage.length >= column - 1) return [usage, ...body.map((line) => indent + line)];
   const [first = "", ...more] = body;
   return [usage.padEnd(column) + first, ...more.map((line) => indent + line)];
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line !== "" && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === "" ? word : `${line} ${word}`;
-    }
-  }
-  return line === "" ? lines : [...lines, line];
 }
 
 /** A Markdown table of every option, for the README. */
