@@ -1,19 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AwsFault } from "../../src/sim/control-plane.js";
-import { START, seedWorld } from "./world-support.js";
+import { START, fault, seedWorld } from "./world-support.js";
 
 const PROFILE_ARN = "arn:aws:iam::111122223333:instance-profile/MyInPr";
-
-function fault(action: () => unknown): { code: string; message: string; status: number } {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AwsFault);
-    const { code, message, status } = error as AwsFault;
-    return { code, message, status };
-  }
-  throw new Error("no fault was raised");
-}
 
 describe("EC2 over the world", () => {
   it("describes the scenario's association, filtered by instance id and state", () => {

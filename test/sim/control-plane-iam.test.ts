@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { AwsFault } from "../../src/sim/control-plane.js";
 import { ADMIN_USER_ID } from "../../src/sim/control-plane-world.js";
 import { DEFAULT_ADMIN, defaultScenario } from "../../src/sim/scenario.js";
-import { HOUR, START, seedWorld } from "./world-support.js";
+import { HOUR, START, fault, seedWorld } from "./world-support.js";
 
 const TRUST = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
-
-function fault(action: () => unknown): { code: string; message: string; status: number } {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AwsFault);
-    const { code, message, status } = error as AwsFault;
-    return { code, message, status };
-  }
-  throw new Error("no fault was raised");
-}
 
 describe("IAM over the world", () => {
   it("creates a role with path \"/\" by default, an AROA id and an ARN that carries its path", () => {

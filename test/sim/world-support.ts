@@ -4,6 +4,8 @@ import { metadataTree, resolve } from "../../src/sim/imds/tree.js";
 import { defaultScenario, World, type Scenario } from "../../src/sim/index.js";
 import { seededRandom } from "../../src/sim/random.js";
 import { SIM_START } from "../support/sim-http.js";
+import { expect } from "vitest";
+import { AwsFault } from "../../src/sim/control-plane.js";
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -34,4 +36,16 @@ export function seedWorld(scenario: Scenario = defaultScenario()) {
     /** IMDS `iam/security-credentials/` listing, or null for its 404. */
     roleListed: () => imds("/latest/meta-data/iam/security-credentials/"),
   };
+}
+
+/** The AWS error an action raises, as the API port would send it; fails the test when none is raised. */
+export function fault(action: () => unknown): { code: string; message: string; status: number } {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AwsFault);
+    const { code, message, status } = error as AwsFault;
+    return { code, message, status };
+  }
+  throw new Error("no fault was raised");
 }
