@@ -7,17 +7,22 @@
 # native code (checked below), so one staged application serves both
 # architectures.
 #
+# The packages are written into out/packages.partial/ and that folder is
+# renamed to out/packages/ only when all four are complete, so that nothing
+# (a test worker, an upload) ever reads a package that is still being written.
+#
 # Environment: ROLEWATCH_MAINTAINER (the deb's Maintainer and changelog
 # signer), SOURCE_DATE_EPOCH (file times and changelog date; default: the
-# last commit's time).
+# last commit's time), ROLEWATCH_OUT (the folder for the stage and the
+# packages; default: out/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 source packaging/node-runtime.sh
 
-out=$repo/out
+out=${ROLEWATCH_OUT:-$repo/out}
 stage=$out/stage
-packages=$out/packages
+packages=$out/packages.partial
 version=$(node -p 'require("./package.json").version')
 homepage=https://www.npmjs.com/package/rolewatch
 maintainer=${ROLEWATCH_MAINTAINER:-rolewatch maintainers <rolewatch@example.org>}
@@ -32,8 +37,7 @@ done
 # level 6 (34 MB against 30 MB) in a third of the time (13 s against 36 s).
 xz_level=2
 
-rm -rf "$stage" && mkdir -p "$stage" "$packages"
-rm -f "$packages"/rolewatch[_-]*
+rm -rf "$stage" "$packages" && mkdir -p "$stage" "$packages"
 
 # The application: compiled JavaScript (no source maps: the sources they point
 # to are not shipped) and the production dependencies, as package-lock.json
@@ -43,12 +47,14 @@ rm -f "$packages"/rolewatch[_-]*
 # one that --omit=dev never installs, is not on the registry (vite's
 # napi-windows-process-start-time); npm install with the lock installs the
 # same versions, and a lock it had to change fails the build below.
+# Compiled into the stage, not dist/: dist/ is what `node dist/main.js` (and
+# every test that runs the command) may be reading while this runs.
 echo "# build" >&2
-npx tsc -p tsconfig.build.json
+node node_modules/typescript/bin/tsc -p tsconfig.build.json --outDir "$stage/dist"
 app=$stage/app
 mkdir -p "$app"
 cp package.json package-lock.json "$app"/
-(cd dist && find . -type f ! -name '*.map' -exec install -D -m 0644 {} "$app/dist/{}" \;)
+(cd "$stage/dist" && find . -type f ! -name '*.map' -exec install -D -m 0644 {} "$app/dist/{}" \;)
 echo "# npm install --omit=dev" >&2
 (cd "$app" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error)
 if ! cmp -s package-lock.json "$app/package-lock.json"; then
@@ -166,4 +172,10 @@ for target in "x64 amd64 x86_64" "arm64 arm64 aarch64"; do
   deb "$node_arch" "$deb_arch"
   rpm "$node_arch" "$rpm_arch"
 done
-ls -l "$packages"
+# All four are complete: put them in place in one rename (the previous
+# packages, if any, go aside first and are removed after).
+rm -rf "$out/packages.previous"
+if [[ -d $out/packages ]]; then mv "$out/packages" "$out/packages.previous"; fi
+mv "$packages" "$out/packages"
+rm -rf "$out/packages.previous"
+ls -l "$out/packages"

@@ -19,25 +19,32 @@ declare -A NODE_RUNTIME_INTEGRITY=(
 node_runtime() {
   local arch=$1
   local want=${NODE_RUNTIME_INTEGRITY[$arch]:?unknown architecture $arch (x64 or arm64)}
-  local repo cache dir tarball got
+  local repo cache dir tarball got work
   repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
   cache=$repo/out/node
   dir=$cache/node-linux-$arch-$NODE_RUNTIME_VERSION
   if [[ ! -x $dir/bin/node ]]; then
+    # Fetched and unpacked in a folder of this call's own, then renamed into
+    # place: builds that run at once (parallel test workers) never read each
+    # other's half-written tarball or binary.
     mkdir -p "$cache"
     tarball=$cache/node-linux-$arch-$NODE_RUNTIME_VERSION.tgz
+    work=$(mktemp -d "$cache/.fetch.XXXXXX")
     if [[ ! -f $tarball ]]; then
-      npm pack --silent --pack-destination "$cache" "node-linux-$arch@$NODE_RUNTIME_VERSION" >/dev/null
+      npm pack --silent --pack-destination "$work" "node-linux-$arch@$NODE_RUNTIME_VERSION" >/dev/null
+      mv -f "$work/node-linux-$arch-$NODE_RUNTIME_VERSION.tgz" "$tarball"
     fi
     got=sha512-$(openssl dgst -sha512 -binary "$tarball" | openssl base64 -A)
     if [[ $got != "$want" ]]; then
-      rm -f "$tarball"
+      rm -rf "$tarball" "$work"
       echo "node-runtime: $tarball has integrity $got, expected $want" >&2
       return 1
     fi
-    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-    tar -xzf "$tarball" -C "$dir.tmp" --strip-components=1 package/bin/node package/LICENSE
-    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    mkdir "$work/node"
+    tar -xzf "$tarball" -C "$work/node" --strip-components=1 package/bin/node package/LICENSE
+    # -T: never into an existing folder; one that another call put there first is as good.
+    mv -T "$work/node" "$dir" 2>/dev/null || [[ -x $dir/bin/node ]]
+    rm -rf "$work"
   fi
   echo "$dir/bin/node"
 }

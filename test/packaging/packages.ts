@@ -42,7 +42,9 @@ function alive(pid: number): boolean {
 /**
  * The packages of the working tree: those `npm run package` already built when
  * they are newer than every input, else built now. Test files run in parallel
- * workers, so one builds while the others wait on its lock.
+ * workers, so one builds while the others wait on its lock. Reading before the
+ * lock is safe: the build renames its packages into out/packages/ only when all
+ * four are complete (test/packaging/build-atomic.test.ts).
  */
 export async function ensurePackages(): Promise<void> {
   const lock = join(REPO, "out/packages.lock");
