@@ -1,27 +1,14 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedPort } from "../imds/loopback.js";
 import { cleanEnv, rolewatch, startRolewatch, type Daemon } from "../support/cli.js";
 import { contractProblems } from "../support/contract.js";
 import { raw } from "../support/sim-http.js";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
-
 /** What a standalone simulator serves right now, read the way the field report does (token, then GET). */
 async function servedAccessKeyId(imds: string): Promise<string> {
   const token = await raw(imds, "/latest/api/token", { method: "PUT", headers: { "X-aws-ec2-metadata-token-ttl-seconds": "60" } });
   const creds = await raw(imds, "/latest/meta-data/iam/security-credentials/RedRole", { headers: { "X-aws-ec2-metadata-token": token.text } });
   return (JSON.parse(creds.text) as { AccessKeyId: string }).AccessKeyId;
-}
-
-function npx(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["--no-install", "rolewatch", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout }));
-  });
 }
 
 describe("rolewatch check against a standalone rolewatch sim", () => {
@@ -36,8 +23,8 @@ describe("rolewatch check against a standalone rolewatch sim", () => {
     expect(await sim.stop()).toBe(0);
   });
 
-  it("`npx rolewatch check --json` prints the IMDS view, valid against the contract", async () => {
-    const { code, stdout } = await npx(["check", "--json"], cleanEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds }));
+  it("`rolewatch check --json` prints the IMDS view, valid against the contract", async () => {
+    const { code, stdout } = await rolewatch(["check", "--json"], cleanEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds }));
     const report = JSON.parse(stdout) as { status: string; imds: Record<string, unknown>; instance: Record<string, unknown> };
     expect(contractProblems(report)).toEqual([]);
     expect(code).toBe(0);
