@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { sample } from "../support/daemon.js";
 import { Field, HOUR, MINUTE, openKinds, SECOND } from "../support/field.js";
 
 /**
@@ -162,6 +163,23 @@ describe("the field report, watched", () => {
     expect(field.last?.drifts.find((d) => d.kind === "role_recreated")?.detail).toContain(oldRoleId);
     await field.until((r) => openKinds(r).length === 0 && r.imds.role === "RedRole", HOUR + POLL);
     expect(field.last?.sts).toMatchObject({ roleId: recreated.roleId });
+  });
+
+  it("one rotation is reported once: one event and one increment, by the first poll after it, and nothing more", async () => {
+    field = await Field.start();
+    await field.run(POLL);
+    const rotations = async () => sample(await field.metrics.text(), "rolewatch_credentials_rotations_total") ?? 0;
+    const before = await rotations();
+    const old = field.sim.served()?.issue.v2.accessKeyId;
+    field.clock.advance(POLL / 3);
+    field.sim.rotateNow();
+    const fresh = field.sim.served()?.issue.v2.accessKeyId;
+    field.last = await field.agent.poll();
+    expect(field.events("credentials-rotated")).toMatchObject([{ rolewatch: { credentials: { access_key_id: fresh, previous_access_key_id: old } } }]);
+    expect(await rotations()).toBe(before + 1);
+    await field.run(2 * POLL);
+    expect(field.events("credentials-rotated")).toHaveLength(1);
+    expect(await rotations()).toBe(before + 1);
   });
 
   it("S7: credentials rotated on EC2's schedule never raise credentials_expiring", async () => {

@@ -42,16 +42,17 @@ describe("rolewatch run against the simulator", () => {
     expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
   });
 
-  it("reports one rotation exactly once: one event and one increment, within one poll interval", async () => {
+  // Exactly once, by the first poll after it: test/e2e/field-drifts.test.ts, on a fake clock. Here, the
+  // real process on real time: it is reported, once, within a bound a busy machine meets.
+  it("reports a rotation once, as one event and one increment", async () => {
+    const polls = async () => sample((await scrape(w.url)).body, "rolewatch_observation_duration_seconds_count") ?? 0;
     const before = sample((await scrape(w.url)).body, "rolewatch_credentials_rotations_total");
     const old = w.sim.served()?.issue.v2.accessKeyId;
-    const rotatedAt = Date.now();
     w.sim.rotateNow();
     const fresh = w.sim.served()?.issue.v2.accessKeyId;
-    const line = await w.agent.waitForLine((l) => l.includes('"credentials-rotated"'), 5_000);
-    const seenAfterMs = Date.parse((JSON.parse(line) as { "@timestamp": string })["@timestamp"]) - rotatedAt;
-    expect(seenAfterMs).toBeLessThanOrEqual(1_000 + 250); // one poll interval, plus the poll's own time
-    await new Promise((r) => setTimeout(r, 2_500)); // two more polls: nothing more to report
+    await w.agent.waitForLine((l) => l.includes('"credentials-rotated"'), 15_000);
+    const seen = await polls();
+    await until(async () => (await polls()) >= seen + 2, 15_000, "two more polls"); // nothing more to report
     const rotations = eventsOf(w.agent, "credentials-rotated");
     expect(rotations).toHaveLength(1);
     expect(rotations[0]).toMatchObject({ rolewatch: { credentials: { access_key_id: fresh, previous_access_key_id: old } } });

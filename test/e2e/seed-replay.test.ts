@@ -43,8 +43,11 @@ const HOUR = 60 * MINUTE;
 /** The report's swap delay (scenario delays.swapSeconds, 3240 s) and credential lifetime (PROTOCOL.md 5). */
 const SWAP_DELAY = 54 * MINUTE;
 const LIFETIME = 6 * HOUR;
-/** A poll's own time (IMDS, STS and the control plane on loopback), beside the poll interval. */
-const LATENCY_MS = 1_000;
+/**
+ * A poll's own time (IMDS, STS and the control plane on loopback), beside the poll interval, with the
+ * margin a loaded 2-core machine needs (the suite's other workers and a busy neighbour share it).
+ */
+const LATENCY_MS = 3_000;
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
 /** MyInPr in the default scenario's account (src/sim/scenario.ts). */
@@ -78,8 +81,8 @@ const after = (events: LogEvent[], from: number) => events.filter((e) => at(e) >
 const profileRoles = (run: CliRun) => (run.out as { InstanceProfile: { Roles: { RoleName: string; RoleId: string }[] } }).InstanceProfile.Roles;
 const sinceOf = async (agent: AgentProcess, kind: string) => 1000 * ((await agent.metrics()).value(`rolewatch_drift_since_timestamp_seconds{kind="${kind}"}`) ?? NaN);
 const minutes = (ms: number) => `${(ms / MINUTE).toFixed(1)} min`;
-/** What a duration_s may read when the drift lasted between `lowMs` and `highMs`: whole seconds, the clock mapped to 50 ms. */
-const band = (lowMs: number, highMs: number) => [(lowMs - 50) / 1000 - 0.5, (highMs + 50) / 1000 + 0.5] as const;
+/** What a duration_s may read when the drift lasted between `lowMs` and `highMs`: whole seconds, the clock mapped to within `slackMs`. */
+const band = (lowMs: number, highMs: number, slackMs = 50) => [(lowMs - slackMs) / 1000 - 0.5, (highMs + slackMs) / 1000 + 0.5] as const;
 
 async function startWorld(scale: number, name: string) {
   const sim = await startSim(scale);
@@ -133,7 +136,7 @@ describe(`S1 at K=${S1_SCALE}: 6 h of an emptied profile in 30 s`, { timeout: 12
     expect(stopped?.rolewatch?.role).toEqual({ source: "imds", from: "RedRole", to: null });
     const goneAt = at(stopped);
     // IMDS serves them until they expire, and not a poll longer.
-    expect(goneAt - expiresAt).toBeGreaterThanOrEqual(-50);
+    expect(goneAt - expiresAt).toBeGreaterThanOrEqual(-sim.clock.uncertaintyMs);
     expect(goneAt - expiresAt).toBeLessThanOrEqual(POLL_MS + LATENCY_MS);
     // The window the report measured, removal to expiry: at most 6 h, at least 5 (the key was under an hour old).
     const window = [expiry - sim.clock.simAt(removal.endedAt), expiry - sim.clock.simAt(removal.startedAt)] as const;
@@ -144,7 +147,7 @@ describe(`S1 at K=${S1_SCALE}: 6 h of an emptied profile in 30 s`, { timeout: 12
     const duration = resolved?.rolewatch?.drift?.duration_s ?? NaN;
     // Its duration is the rest of the credentials' life after detection, to the poll that saw them gone;
     // in whole real seconds.
-    const expected = band(expiresAt - since, expiresAt - since + POLL_MS + LATENCY_MS);
+    const expected = band(expiresAt - since, expiresAt - since + POLL_MS + LATENCY_MS, sim.clock.uncertaintyMs);
     expect(duration).toBeGreaterThanOrEqual(expected[0]);
     expect(duration).toBeLessThanOrEqual(expected[1]);
     expect(agent.driftEvents("drift-detected", "profile_empty")).toHaveLength(1);
@@ -299,8 +302,8 @@ describe(`S2-S6 at K=${SCALE}: the swap's 54 min in 81 s`, { timeout: 300_000 },
     expect(red.imds.accessKeyId).not.toBe(blue);
     // New credentials, issued when the instance started.
     const issued = sim.clock.realAt(Date.parse(red.imds.lastUpdated ?? ""));
-    expect(issued).toBeGreaterThanOrEqual(start.startedAt - 1000 / SCALE - 50);
-    expect(issued).toBeLessThanOrEqual(start.endedAt + 50);
+    expect(issued).toBeGreaterThanOrEqual(start.startedAt - 1000 / SCALE - sim.clock.uncertaintyMs);
+    expect(issued).toBeLessThanOrEqual(start.endedAt + sim.clock.uncertaintyMs);
     const m = await agent.metrics();
     expect([m.openKinds(), m.roles("imds"), m.roles("sts"), m.roles("profile")]).toEqual([[], ["RedRole"], ["RedRole"], ["RedRole"]]);
   });

@@ -11,7 +11,7 @@ let clock: ManualClock;
 async function setUp(options: FakeImdsOptions = {}, session: Partial<ImdsSessionOptions> = {}) {
   fake = await startFakeImds({ routes: { [INFO]: "info-body" }, ...options });
   clock = new ManualClock();
-  return new ImdsSession({ endpoint: fake.url, clock, timeoutMs: 300, ...session });
+  return new ImdsSession({ endpoint: fake.url, clock, timeoutMs: 2_000, ...session });
 }
 
 const puts = () => fake.seen.filter((s) => s.method === "PUT").length;
@@ -176,7 +176,7 @@ describe("ImdsSession when the token PUT is refused", () => {
 describe("ImdsSession transport failures", () => {
   it("times out a server that does not answer, reporting code 'timeout', and leaves no socket open", async () => {
     const codes: string[] = [];
-    const imds = await setUp({ override: (req) => req.method === "GET" }, { timeoutMs: 100, onRequest: (r) => codes.push(r.code) });
+    const imds = await setUp({ override: (req) => req.method === "GET" }, { timeoutMs: 1_000, onRequest: (r) => codes.push(r.code) });
     const baseline = openSockets();
     expect(await caught(imds.get(INFO, "iam-info"))).toMatchObject({ failure: "timeout", path: INFO });
     expect(codes).toEqual(["200", "timeout"]);
@@ -186,7 +186,7 @@ describe("ImdsSession transport failures", () => {
   it("times out a body that trickles in past the deadline", async () => {
     const imds = await setUp({
       override: (req, res) => req.method === "GET" && !!res.writeHead(200, { "content-length": "100" }).write("x"),
-    }, { timeoutMs: 100 });
+    }, { timeoutMs: 1_000 });
     expect(await caught(imds.get(INFO, "iam-info"))).toMatchObject({ failure: "timeout" });
   });
 

@@ -23,7 +23,7 @@ it("closes at once with an idle keep-alive connection open, and leaves no socket
   const started = performance.now();
   await server.close();
   await clientClosed;
-  expect(performance.now() - started).toBeLessThan(1000);
+  expect(performance.now() - started).toBeLessThan(5_000); // not the 60 s the idle connection would keep it
   agent.destroy();
   expect(tcpHandles()).toBe(before);
 });

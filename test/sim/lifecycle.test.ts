@@ -2,6 +2,7 @@ import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { startSimulator } from "../../src/sim/index.js";
+import { until } from "../support/daemon.js";
 import { control, raw, read } from "../support/sim-http.js";
 
 /** Open TCP handles of this process (the socket-leak check of smithy's ec2-metadata-service tests). */
@@ -9,11 +10,14 @@ function tcpHandles(): number {
   return process.getActiveResourcesInfo().filter((r) => r.startsWith("TCP")).length;
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** Sockets close a moment after close() resolves; wait for that moment, up to a bound a busy machine meets. */
+async function expectHandlesBackTo(before: number): Promise<void> {
+  await until(() => tcpHandles() <= before, 5_000, "every socket closed").catch(() => undefined);
+  expect(tcpHandles()).toBe(before);
+}
 
 describe("simulator lifecycle", () => {
   it("leaves no socket or server open after close(), whatever it answered", async () => {
-    await settle();
     const before = tcpHandles();
     const sim = await startSimulator({ clock: new ManualClock() });
     await read(sim, "/latest/meta-data/instance-id");
@@ -27,12 +31,11 @@ describe("simulator lifecycle", () => {
     await raw(sim.imdsUrl, "/").catch(() => undefined);
     sim.setFault({ kind: "delay", ms: 60_000 });
     const pending = raw(sim.imdsUrl, "/").catch(() => undefined);
-    await settle();
+    await until(() => sim.stats().faulted === 2, 5_000, "the delayed request reached the simulator");
     await sim.close();
     await pending;
     idle.destroy();
-    await settle();
-    expect(tcpHandles()).toBe(before);
+    await expectHandlesBackTo(before);
   });
 
   it("refuses a port already in use", async () => {

@@ -40,10 +40,18 @@ export async function startSim(scale: number): Promise<SimProcess> {
 /**
  * The simulator's time against real time. Its clock is real time run K times
  * faster from its start; IMDS stamps every answer with a Date on that clock
- * (to the second), which fixes the offset to within half a simulated second.
+ * (to the second), which fixes the offset to within half a simulated second
+ * and half the round trip of the answer it was read from: `uncertaintyMs`, in
+ * real time, with 50 ms for rounding. A busy machine has slower round trips
+ * and so a wider bound, instead of a failure.
  */
 export class SimClock {
-  constructor(readonly scale: number, private readonly realRef: number, private readonly simRef: number) {}
+  constructor(
+    readonly scale: number,
+    private readonly realRef: number,
+    private readonly simRef: number,
+    readonly uncertaintyMs: number,
+  ) {}
 
   static async calibrate(imds: string, scale: number): Promise<SimClock> {
     let best: { rtt: number; real: number; sim: number } | null = null;
@@ -56,7 +64,7 @@ export class SimClock {
       if (Number.isNaN(sim)) throw new Error("the simulator's IMDS sent no Date header");
       if (!best || t1 - t0 < best.rtt) best = { rtt: t1 - t0, real: (t0 + t1) / 2, sim };
     }
-    return new SimClock(scale, best?.real ?? 0, best?.sim ?? 0);
+    return new SimClock(scale, best?.real ?? 0, best?.sim ?? 0, (best?.rtt ?? 0) / 2 + 500 / scale + 50);
   }
 
   /** Simulated time (ms) at a real instant. */
