@@ -9,7 +9,7 @@ export { ADMIN_USER_ID, ADMIN_USER_NAME } from "./plane/caller.js";
 /**
  * IAM, EC2 and the STS caller lookup over a World, for the simulator's AWS API
  * port. Errors are AwsFaults as the real services answer them; what IMDS then
- * serves follows the delivery rules (delivery-rules.ts, SPEC S1-S7).
+ * serves follows the delivery rules (delivery-rules.ts, docs/contract.md, Field report, S1-S7).
  */
 export function worldControlPlane(world: World): ControlPlane {
   return {

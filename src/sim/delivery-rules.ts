@@ -3,7 +3,7 @@ import type { World } from "./world.js";
 
 /**
  * How IMDS delivers role credentials as the control plane changes, after the
- * field report (seed/000_*.txt, SPEC section 1). Each row is a test named
+ * field report (docs/contract.md, Field report). Each row is a test named
  * after its id in test/sim/delivery-rules.test.ts. "Profile" is the instance
  * profile of the instance's settled association; "delivered" the role whose
  * credentials IMDS serves, told apart by RoleId.
@@ -28,7 +28,7 @@ import type { World } from "./world.js";
  * |     | profile, as IAM requires)                | serves them until the next hourly point, when its refresh fails:     |                                             |
  * |     |                                          | then the profile's role (new) or no role                             |                                             |
  * | S6  | a role deleted and re-created, same name | a different role (new RoleId): S3 applies; old sessions keep the old | "can accommodate any role"                  |
- * | S7  | time                                     | new credentials every hour, valid 6 h, never within 5 min of expiry  | PROTOCOL.md 5                               |
+ * | S7  | time                                     | new credentials every hour, valid 6 h, never within 5 min of expiry  | docs/wire.md, Credential delivery           |
  */
 
 /** Applies, in time order, every pending delivery due at or before `at`. */

@@ -4,7 +4,7 @@ const MINUTE = 60_000;
  * How EC2 refreshes instance credentials: "we make new credentials available at
  * least five minutes before the expiration of the old credentials" (IAM User
  * Guide, iam-roles-for-amazon-ec2); observed validity ~6 h, rotation about hourly
- * (PROTOCOL.md 5).
+ * (docs/wire.md, Credential delivery).
  */
 export interface RotationPolicy {
   lifetimeMs: number;
@@ -27,8 +27,8 @@ interface Issued {
  * rotations that happened meanwhile, each issued at the time it happened.
  *
  * A frozen chain no longer rotates: its last credentials are served until they
- * expire, then nothing (the field report's role removal, SPEC S1). A resumed
- * one goes on with the same credentials until its next rotation (SPEC S2).
+ * expire, then nothing (the field report's role removal, docs/contract.md, Field report, S1). A resumed
+ * one goes on with the same credentials until its next rotation (docs/contract.md, Field report, S2).
  */
 export class CredentialChain<T extends Issued> {
   #current: T;

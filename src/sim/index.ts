@@ -87,7 +87,7 @@ export interface Simulator {
   /** What IMDS serves now to a token holder. */
   served(): ServedCredentials | null;
   stats(): ImdsStats;
-  /** Throttles or denies API calls from now on (SPEC 5, "API throttling"); one per service, kind and action. */
+  /** Throttles or denies API calls from now on (docs/contract.md, Simulator admin paths); one per service, kind and action. */
   setApiFault(fault: ApiFault): void;
   clearApiFaults(): void;
   apiFaults(): ApiFault[];

@@ -48,7 +48,7 @@ export interface Association {
   endedAt: number | null;
 }
 
-/** One rotation's credentials. With HttpTokens=optional IMDS serves distinct IMDSv1 ones (PROTOCOL.md 5). */
+/** One rotation's credentials. With HttpTokens=optional IMDS serves distinct IMDSv1 ones (docs/wire.md, Credential delivery). */
 export interface Issue {
   issuedAt: number;
   expiresAt: number;
@@ -74,9 +74,9 @@ export interface ServedCredentials {
 
 /** Deliveries that come due later (delivery-rules.ts), applied when the world is next read at or after them. */
 export interface PendingDelivery {
-  /** A swap to the profile's current role (SPEC S3). */
+  /** A swap to the profile's current role (docs/contract.md, Field report, S3). */
   swapAt: number | null;
-  /** The delivered role was deleted: its next refresh fails (SPEC S5). */
+  /** The delivered role was deleted: its next refresh fails (docs/contract.md, Field report, S5). */
   revokeAt: number | null;
 }
 
@@ -94,6 +94,6 @@ export interface Instance {
   attached: Association | null;
   delivery: Delivery | null;
   pending: PendingDelivery;
-  /** The instance identity role, always present (PROTOCOL.md 2.6). */
+  /** The instance identity role, always present (docs/wire.md, Instance identity role). */
   identity: CredentialChain<Session>;
 }

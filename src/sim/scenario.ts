@@ -54,13 +54,13 @@ export interface ScenarioCredentials {
 
 /** How long the control plane's changes take to reach IMDS (delivery-rules.ts). */
 export interface ScenarioDelays {
-  /** A role swapped in the profile reaches IMDS this long after the change (SPEC S3). */
+  /** A role swapped in the profile reaches IMDS this long after the change (docs/contract.md, Field report, S3). */
   swapSeconds?: number;
-  /** An association stays `associating` this long, then IMDS delivers (SPEC S5). */
+  /** An association stays `associating` this long, then IMDS delivers (docs/contract.md, Field report, S5). */
   associationSeconds?: number;
 }
 
-/** The field report saw a swap reach IMDS after 54 minutes (SPEC S3); "a few seconds" for an association is this project's choice. */
+/** The field report saw a swap reach IMDS after 54 minutes (docs/contract.md, Field report, S3); "a few seconds" for an association is this project's choice. */
 export const DEFAULT_DELAYS = { swapSeconds: 3240, associationSeconds: 5 } as const;
 
 export interface ScenarioAdmin {
@@ -79,7 +79,7 @@ export const DEFAULT_ADMIN: ScenarioAdmin = {
   secretAccessKey: "rolewatchSimulatorAdminSecretKey/EXAMPLE",
 };
 
-/** The field report's setup (SPEC S1-S7): RedRole in profile MyInPr on one running instance; BlueRole spare. */
+/** The field report's setup (docs/contract.md, Field report, S1-S7): RedRole in profile MyInPr on one running instance; BlueRole spare. */
 export function defaultScenario(): Scenario {
   return {
     accountId: "111122223333",

@@ -36,7 +36,7 @@ export class World {
   readonly instanceProfiles = new Map<string, InstanceProfile>();
   readonly instances = new Map<string, Instance>();
   readonly associations = new Map<string, Association>();
-  /** RoleId of each deleted role, with when: its sessions are revoked (SPEC S5). */
+  /** RoleId of each deleted role, with when: its sessions are revoked (docs/contract.md, Field report, S5). */
   readonly deletedRoles = new Map<string, number>();
   readonly sessions: SessionRegistry;
   readonly clock: Clock;
@@ -126,7 +126,7 @@ export class World {
     return (instance.delivery = { role: snapshot, deliveredAt: at, chain });
   }
 
-  /** IMDS stops rotating: the last credentials are served until they expire, then none (SPEC S1). */
+  /** IMDS stops rotating: the last credentials are served until they expire, then none (docs/contract.md, Field report, S1). */
   freeze(instanceId: string, at = this.clock.now()): void {
     this.served(instanceId, at);
     this.instance(instanceId).delivery?.chain.freeze(at);

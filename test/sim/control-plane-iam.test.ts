@@ -105,7 +105,7 @@ describe("callers, told by their AccessKeyId", () => {
     expect(w.plane.caller("ASIANOSUCHKEY0000000")).toBeNull();
   });
 
-  it("names the instance identity role's sessions as STS does (PROTOCOL.md 2.6)", () => {
+  it("names the instance identity role's sessions as STS does (docs/wire.md, Instance identity role)", () => {
     const w = seedWorld();
     const identity = w.world.instance(w.id).identity.at(w.clock.now());
     expect(w.plane.caller(identity?.accessKeyId ?? "")).toMatchObject({

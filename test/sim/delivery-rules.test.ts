@@ -14,7 +14,7 @@ function swapRedForBlue(w: ReturnType<typeof seedWorld>): void {
   w.plane.addRoleToInstanceProfile("MyInPr", "BlueRole");
 }
 
-describe("IMDS delivery follows the field report (SPEC S1-S7)", () => {
+describe("IMDS delivery follows the field report (docs/contract.md, Field report, S1-S7)", () => {
   it("S1: a role removed from the attached profile leaves its last credentials served, unrotated, until they expire; then no role", () => {
     const w = seedWorld();
     w.at(90 * MIN);

@@ -8,7 +8,7 @@ export type TokenCheck = { valid: true; remainingSeconds: number } | { valid: fa
 /**
  * IMDSv2 session tokens, held in memory with their issue time on the
  * simulator's clock. "There is no practical limit on the number of concurrent
- * tokens" (PROTOCOL.md 1.1); expired ones are dropped as they are met.
+ * tokens" (docs/wire.md, IMDSv2 token); expired ones are dropped as they are met.
  */
 export class TokenStore {
   readonly #expiries = new Map<string, number>();
