@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { SimInputError } from "./validate.js";
+import { SimInputError } from "./scenario/validate.js";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MIN_ROTATION_HEADROOM_MS } from "../../src/sim/delivery.js";
+import { MIN_ROTATION_HEADROOM_MS } from "../../src/sim/world/delivery.js";
 import { defaultScenario } from "../../src/sim/index.js";
 import { HOUR, MIN, START, seedWorld } from "./world-support.js";
 
-// The delivery rules of src/sim/delivery-rules.ts, one test per row, driven
+// The delivery rules of src/sim/world/delivery-rules.ts, one test per row, driven
 // through the control plane the AWS API port serves.
 
 const PROFILE = { InstanceProfileArn: "arn:aws:iam::111122223333:instance-profile/MyInPr", InstanceProfileId: "AIPAM7YNPR2KD5QWX8HTC" };

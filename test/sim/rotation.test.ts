@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { CredentialChain, EC2_ROTATION, MIN_ROTATION_HEADROOM_MS } from "../../src/sim/delivery.js";
+import { CredentialChain, EC2_ROTATION, MIN_ROTATION_HEADROOM_MS } from "../../src/sim/world/delivery.js";
 import { defaultScenario, World } from "../../src/sim/index.js";
 import { read, SIM_START, startOnManualClock } from "../support/sim-http.js";
 

@@ -1,5 +1,5 @@
 import type { Clock } from "../../clock.js";
-import type { Caller, ControlPlane } from "../control-plane.js";
+import type { Caller, ControlPlane } from "../plane/control-plane.js";
 import { isService, type AuthFailure, type Service } from "./protocol.js";
 import { parseAuthorization, sameText, signatureMatches, type Authorization, type ReceivedRequest } from "./signature.js";
 

@@ -1,4 +1,4 @@
-import { AwsFault, type AssociationRecord, type ControlPlane, type InstanceStateChange, type ProfileRef } from "../control-plane.js";
+import { AwsFault, type AssociationRecord, type ControlPlane, type InstanceStateChange, type ProfileRef } from "../plane/control-plane.js";
 import type { ActionTable } from "./actions.js";
 import type { Params } from "./params.js";
 import type { Xml } from "./xml.js";

@@ -1,5 +1,5 @@
-import { AwsFault, type Caller } from "../control-plane.js";
-import { object, onlyKeys, optionalInteger, optionalString, Problems, SimInputError } from "../validate.js";
+import { AwsFault, type Caller } from "../plane/control-plane.js";
+import { object, onlyKeys, optionalInteger, optionalString, Problems, SimInputError } from "../scenario/validate.js";
 import type { Params } from "./params.js";
 import { SERVICES, type Service } from "./protocol.js";
 

@@ -1,5 +1,5 @@
 import { isoSeconds } from "../../clock.js";
-import type { ControlPlane, InstanceProfileRecord, RoleRecord } from "../control-plane.js";
+import type { ControlPlane, InstanceProfileRecord, RoleRecord } from "../plane/control-plane.js";
 import type { ActionTable } from "./actions.js";
 import type { Params } from "./params.js";
 import type { Xml } from "./xml.js";

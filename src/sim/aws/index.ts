@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "../../clock.js";
-import type { ControlPlane } from "../control-plane.js";
+import type { ControlPlane } from "../plane/control-plane.js";
 import { listen } from "../http.js";
 import { ApiFaultSet, type ApiFault } from "./faults.js";
 import { handleAws } from "./handler.js";

@@ -1,4 +1,4 @@
-import { AwsFault } from "../control-plane.js";
+import { AwsFault } from "../plane/control-plane.js";
 import type { Service } from "./protocol.js";
 
 /**

@@ -1,4 +1,4 @@
-import { AwsFault } from "../control-plane.js";
+import { AwsFault } from "../plane/control-plane.js";
 
 /** The three Query services the API port speaks, told apart by the SigV4 credential scope (docs/wire.md, Query protocol). */
 export type Service = "sts" | "iam" | "ec2";

@@ -1,4 +1,4 @@
-import type { AwsFault } from "../control-plane.js";
+import type { AwsFault } from "../plane/control-plane.js";
 import { SERVICE_INFO, type Service } from "./protocol.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { TOKEN_HEADER, TOKEN_PATH, TOKEN_TTL_HEADER, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "../../imds/paths.js";
-import type { World } from "../world.js";
+import type { World } from "../world/world.js";
 import { errorPage } from "./pages.js";
 import type { ImdsCounters } from "./stats.js";
 import type { TokenStore } from "./tokens.js";

@@ -1,5 +1,5 @@
 import type { Clock } from "../../clock.js";
-import { ids, type Random } from "../random.js";
+import { ids, type Random } from "../world/random.js";
 
 const ISSUED_KEPT = 10_000;
 

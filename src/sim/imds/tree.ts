@@ -1,7 +1,7 @@
 import { isoSeconds } from "../../clock.js";
-import type { Instance } from "../model.js";
-import type { Session } from "../sessions.js";
-import type { World } from "../world.js";
+import type { Instance } from "../world/model.js";
+import type { Session } from "../world/sessions.js";
+import type { World } from "../world/world.js";
 import { awsJson } from "./pages.js";
 
 /** A metadata directory: a string is a leaf, an object a subdirectory, null a path that is not there. */
@@ -52,7 +52,7 @@ function metaData(world: World, instance: Instance, at: number, version: Credent
 
 /**
  * Without an instance profile `iam/` is absent; without a role its credentials are (docs/wire.md, IMDS status codes).
- * The profile is the one of the instance's settled association (delivery-rules.ts).
+ * The profile is the one of the instance's settled association (world/delivery-rules.ts).
  */
 function iam(world: World, instance: Instance, at: number, version: CredentialsVersion): Dir | null {
   const served = world.served(instance.instanceId, at);

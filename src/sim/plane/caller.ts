@@ -1,6 +1,6 @@
-import type { Caller } from "../control-plane.js";
-import { IDENTITY_ROLE_NAME } from "../sessions.js";
-import type { World } from "../world.js";
+import type { Caller } from "./control-plane.js";
+import { IDENTITY_ROLE_NAME } from "../world/sessions.js";
+import type { World } from "../world/world.js";
 
 /** The admin user's name and unique id (IAM User Guide, "Unique identifiers": AIDA for users). */
 export const ADMIN_USER_NAME = "admin";

@@ -1,13 +1,12 @@
-import type { Clock } from "../clock.js";
-import type { AssociationState } from "./control-plane.js";
+import type { Clock } from "../../clock.js";
 import { CredentialChain, type RotationPolicy } from "./delivery.js";
 import { settle } from "./delivery-rules.js";
-import type { Association, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials } from "./model.js";
+import type { Association, AssociationState, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials, WorldModel } from "./model.js";
 import { cryptoRandom, ids, type Random } from "./random.js";
-import type { Scenario, ScenarioAdmin } from "./scenario.js";
+import type { Scenario, ScenarioAdmin } from "../scenario/scenario.js";
 import { SessionRegistry } from "./sessions.js";
-import { SimInputError } from "./validate.js";
-import { populate, settings } from "./world-populate.js";
+import { SimInputError } from "../scenario/validate.js";
+import { populate, settings } from "./populate.js";
 
 export interface WorldOptions {
   clock: Clock;
@@ -26,7 +25,7 @@ export const EC2_TRUST_POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":
  * AccessKeyId. Changes that come due later are applied when the world is next
  * read at or after their time, so any clock works.
  */
-export class World {
+export class World implements WorldModel {
   readonly accountId: string;
   readonly region: string;
   readonly policy: RotationPolicy;

@@ -1,20 +1,6 @@
-const MINUTE = 60_000;
+import { EC2_ROTATION, MIN_ROTATION_HEADROOM_MS, type RotationPolicy } from "../scenario/scenario.js";
 
-/**
- * How EC2 refreshes instance credentials: "we make new credentials available at
- * least five minutes before the expiration of the old credentials" (IAM User
- * Guide, iam-roles-for-amazon-ec2); observed validity ~6 h, rotation about hourly
- * (docs/wire.md, Credential delivery).
- */
-export interface RotationPolicy {
-  lifetimeMs: number;
-  rotationMs: number;
-}
-
-export const EC2_ROTATION: RotationPolicy = { lifetimeMs: 360 * MINUTE, rotationMs: 60 * MINUTE };
-
-/** New credentials must be available at least this long before the old ones expire. */
-export const MIN_ROTATION_HEADROOM_MS = 5 * MINUTE;
+export { EC2_ROTATION, MIN_ROTATION_HEADROOM_MS, type RotationPolicy };
 
 interface Issued {
   issuedAt: number;

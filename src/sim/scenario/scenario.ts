@@ -1,6 +1,21 @@
-import YAML from "yaml";
-import { ConfigError } from "../errors.js";
-import { parseScenario } from "./scenario-parse.js";
+// Where the simulator starts: the world, and how EC2 rotates its credentials.
+const MINUTE = 60_000;
+
+/**
+ * How EC2 refreshes instance credentials: "we make new credentials available at
+ * least five minutes before the expiration of the old credentials" (IAM User
+ * Guide, iam-roles-for-amazon-ec2); observed validity ~6 h, rotation about hourly
+ * (docs/wire.md, Credential delivery).
+ */
+export interface RotationPolicy {
+  lifetimeMs: number;
+  rotationMs: number;
+}
+
+export const EC2_ROTATION: RotationPolicy = { lifetimeMs: 360 * MINUTE, rotationMs: 60 * MINUTE };
+
+/** New credentials must be available at least this long before the old ones expire. */
+export const MIN_ROTATION_HEADROOM_MS = 5 * MINUTE;
 
 /**
  * The world a simulator starts from. Optional ids are minted at start; give
@@ -46,13 +61,13 @@ export interface ScenarioInstance {
   launchTime?: string;
 }
 
-/** Defaults: EC2_ROTATION (delivery.ts). */
+/** Defaults: EC2_ROTATION. */
 export interface ScenarioCredentials {
   lifetimeSeconds?: number;
   rotationSeconds?: number;
 }
 
-/** How long the control plane's changes take to reach IMDS (delivery-rules.ts). */
+/** How long the control plane's changes take to reach IMDS (world/delivery-rules.ts). */
 export interface ScenarioDelays {
   /** A role swapped in the profile reaches IMDS this long after the change (docs/contract.md, Field report, S3). */
   swapSeconds?: number;
@@ -101,15 +116,4 @@ export function defaultScenario(): Scenario {
       },
     ],
   };
-}
-
-/** Parses a scenario file, YAML or JSON (JSON is YAML); throws ConfigError listing every problem. */
-export function loadScenario(text: string): Scenario {
-  let value: unknown;
-  try {
-    value = YAML.parse(text);
-  } catch (error) {
-    throw new ConfigError([`scenario: not valid YAML or JSON: ${(error as Error).message}`]);
-  }
-  return parseScenario(value);
 }

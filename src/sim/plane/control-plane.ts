@@ -1,4 +1,5 @@
-import { RolewatchError } from "../errors.js";
+import { RolewatchError } from "../../errors.js";
+import type { AssociationState } from "../world/model.js";
 
 /**
  * The control plane the simulator's AWS API port serves: IAM, EC2 and the
@@ -38,7 +39,7 @@ export interface InstanceProfileRecord {
   roles: RoleRecord[];
 }
 
-export type AssociationState = "associating" | "associated" | "disassociating" | "disassociated";
+export type { AssociationState };
 
 export interface AssociationRecord {
   associationId: string;

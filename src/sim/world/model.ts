@@ -1,6 +1,8 @@
-import type { CredentialChain } from "./delivery.js";
-import type { InstanceState } from "./scenario.js";
-import type { Session } from "./sessions.js";
+import type { Clock } from "../../clock.js";
+import type { InstanceState } from "../scenario/scenario.js";
+import type { CredentialChain, RotationPolicy } from "./delivery.js";
+import type { Random } from "./random.js";
+import type { Session, SessionRegistry } from "./sessions.js";
 
 // The simulated world's entities, as IAM, EC2 and IMDS see them.
 
@@ -34,6 +36,9 @@ export interface InstanceProfile {
  * The profile is recorded by name and id: a profile deleted and re-created
  * under the same name is another profile.
  */
+/** EC2's association states (docs/wire.md, EC2 DescribeIamInstanceProfileAssociations). */
+export type AssociationState = "associating" | "associated" | "disassociating" | "disassociated";
+
 export interface Association {
   associationId: string;
   instanceId: string;
@@ -96,4 +101,26 @@ export interface Instance {
   pending: PendingDelivery;
   /** The instance identity role, always present (docs/wire.md, Instance identity role). */
   identity: CredentialChain<Session>;
+}
+
+/**
+ * What the delivery rules and the scenario loader use of the world (world.ts
+ * implements it), so that neither imports the class that calls them.
+ */
+export interface WorldModel {
+  readonly accountId: string;
+  readonly region: string;
+  readonly policy: RotationPolicy;
+  readonly delays: { swapMs: number; associationMs: number };
+  readonly roles: Map<string, Role>;
+  readonly instanceProfiles: Map<string, InstanceProfile>;
+  readonly instances: Map<string, Instance>;
+  readonly sessions: SessionRegistry;
+  readonly clock: Clock;
+  readonly random: Random;
+  addRole(name: string, roleId?: string): Role;
+  addInstanceProfile(name: string, instanceProfileId?: string): InstanceProfile;
+  associate(instance: Instance, profile: InstanceProfile, at?: number): Association;
+  profileOf(association: Association): InstanceProfile | null;
+  deliver(instanceId: string, roleName: string | null, at?: number): Delivery | null;
 }
