@@ -16,6 +16,12 @@ export class ConfigError extends RolewatchError {
   }
 }
 
+/** A document that is not well-formed XML (src/aws/xml.ts). */
+export class XmlError extends RolewatchError {}
+
+/** Well-formed, but not the shape the API documents: a missing element, an unknown value (src/aws/parse.ts). */
+export class ShapeError extends RolewatchError {}
+
 export type ImdsFailure =
   | "unreachable" // connection refused or reset, DNS, no route
   | "timeout"

@@ -6,6 +6,7 @@
  * `$metadata.httpStatusCode`) and Node's network errors alike.
  */
 import type { ControlPlaneOutcome, StsOutcome } from "../observe/labels.js";
+import { NETWORK_ERROR_CODES } from "../net.js";
 import { AwsApiError, AwsResponseError, AwsTransportError } from "./errors.js";
 
 export type FailureKind = "throttled" | "denied" | "rejected" | "not-found" | "retryable" | "error";
@@ -34,10 +35,7 @@ const REJECTED = new Set([
 ]);
 /** The SDK names IAM's NoSuchEntity `NoSuchEntityException` (its `Code` stays NoSuchEntity). */
 const NOT_FOUND = new Set(["NoSuchEntity", "NoSuchEntityException"]);
-const NETWORK = new Set([
-  "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN",
-  "TimeoutError", "AbortError", "NetworkError",
-]);
+const NETWORK = new Set([...NETWORK_ERROR_CODES, "TimeoutError", "AbortError", "NetworkError"]);
 
 interface ErrorLike {
   name?: unknown;

@@ -57,7 +57,7 @@ export function configuredEndpoint(service: AwsService, env: Env): URL | null {
 
 /**
  * A configured endpoint is signed for `region` (IAM included: the SDK signs
- * IAM with the client's region when it is given an endpoint, PROTOCOL.md 4.1).
+ * IAM with the client's region when it is given an endpoint, docs/wire.md, Query protocol).
  */
 export function resolveEndpoint(service: AwsService, region: string, env: Env): Endpoint {
   const configured = configuredEndpoint(service, env);

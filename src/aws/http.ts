@@ -1,7 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { httpExchange, NetError } from "../net.js";
 import { AwsResponseError, AwsTransportError, type AwsService } from "./errors.js";
-import { readCapped } from "../net.js";
 
 export interface Post {
   service: AwsService;
@@ -20,41 +18,30 @@ export interface Reply {
 }
 
 /**
- * One POST on its own socket (no keep-alive pool survives it: calls are
- * minutes apart), settled once that socket is closed. Bodies of every status
- * are read, since error envelopes carry the code; both are capped.
+ * One POST over the shared exchange (src/net.ts). Bodies of every status are
+ * read, since error envelopes carry the code; both are capped. Rejects with
+ * AwsTransportError (no answer) or AwsResponseError (a body over the cap).
  */
-export function post(p: Post): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    // Real time is right for a socket deadline; it also ends a slow body.
-    const signal = AbortSignal.timeout(p.timeoutMs);
-    let settle: (() => void) | undefined;
-    const fail = (err: unknown) => (settle ??= () => reject(transportError(p.service, err, signal)));
-    const send = p.url.protocol === "https:" ? httpsRequest : httpRequest;
-    const headers = { ...p.headers, "content-length": String(Buffer.byteLength(p.body)) };
-    const req = send(p.url, { method: "POST", headers, agent: false, signal });
-    req.on("response", (res) => {
-      const status = res.statusCode ?? 0;
-      const requestId = header(res, "x-amzn-requestid");
-      readCapped(res, p.maxBodyBytes, (body) => {
-        settle ??= body === null
-          ? () => reject(new AwsResponseError(p.service, status, `body over ${p.maxBodyBytes} bytes`))
-          : () => resolve({ status, requestId, body });
-      }, fail);
-    });
-    req.on("error", fail);
-    req.on("close", () => (settle ?? (() => reject(new AwsTransportError(p.service, "ECONNRESET"))))());
-    req.end(p.body);
-  });
+export async function post(p: Post): Promise<Reply> {
+  const { url, headers, body, timeoutMs, maxBodyBytes } = p;
+  try {
+    const answer = await httpExchange({ method: "POST", url, headers, body, timeoutMs, maxBodyBytes, readBodies: "all" });
+    const id = answer.headers["x-amzn-requestid"];
+    return { status: answer.status, requestId: Array.isArray(id) ? id[0] : id, body: answer.body };
+  } catch (error) {
+    throw error instanceof NetError ? awsError(error, p) : error;
+  }
 }
 
-function header(res: IncomingMessage, name: string): string | undefined {
-  const value = res.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function transportError(service: AwsService, err: unknown, signal: AbortSignal): AwsTransportError {
-  if (signal.aborted) return new AwsTransportError(service, "TimeoutError", { cause: err });
-  const code = (err as { code?: unknown } | null)?.code;
-  return new AwsTransportError(service, typeof code === "string" ? code : "NetworkError", { cause: err });
+function awsError(error: NetError, p: Post): AwsTransportError | AwsResponseError {
+  switch (error.failure) {
+    case "timeout":
+      return new AwsTransportError(p.service, "TimeoutError", { cause: error.cause });
+    case "too-big":
+      return new AwsResponseError(p.service, error.status ?? 0, `body over ${p.maxBodyBytes} bytes`);
+    case "closed":
+      return new AwsTransportError(p.service, "ECONNRESET");
+    case "unreachable":
+      return new AwsTransportError(p.service, error.code ?? "NetworkError", { cause: error.cause });
+  }
 }

@@ -2,9 +2,10 @@
  * The Query responses rolewatch reads, element by element as PROTOCOL.md 4.2-4.5
  * write them. Pure: XML in, values out; a missing required element throws.
  */
+import { ShapeError } from "../errors.js";
 import { child, childrenNamed, textOf, type XmlElement } from "./xml.js";
 
-export class ShapeError extends Error {}
+export { ShapeError };
 
 function required(element: XmlElement | undefined, name: string): string {
   const value = element === undefined ? undefined : textOf(element, name);

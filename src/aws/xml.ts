@@ -5,14 +5,16 @@
  * sends one and it is the door to entity-expansion tricks. It is ours, not the
  * SDK's parser, which its package marks internal and which comes with the SDK's weight.
  */
+import { XmlError } from "../errors.js";
+
+export { XmlError };
+
 export interface XmlElement {
   name: string;
   /** The text directly inside the element, entities decoded, not trimmed (as the SDK reads it). */
   text: string;
   children: XmlElement[];
 }
-
-export class XmlError extends Error {}
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 

@@ -18,5 +18,5 @@ export interface Command {
   run(io: Io): Promise<number>;
 }
 
-/** Exit codes of the monitoring-plugin convention (SPEC 4.1), used by every command. */
+/** Exit codes of the monitoring-plugin convention (docs/contract.md, Exit codes), used by every command. */
 export const EXIT = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;

@@ -41,7 +41,7 @@ function swap(from: string, to: string): Pick<Step, "commands" | "act"> {
 
 const nothing = (): void => {};
 
-/** The field report's experiment (SPEC S1-S6), in order, on the default scenario. */
+/** The field report's experiment (docs/contract.md, Field report, S1-S6), in order, on the default scenario. */
 export const SCRIPT: Step[] = [
   { id: "start", title: "RedRole is in instance profile MyInPr, associated with the instance", commands: [], act: nothing, until: (r) => r.imds.role === "RedRole" && clear(r), limitMs: MINUTE },
   {

@@ -1,5 +1,5 @@
 /**
- * Pure parsers for the IAM bodies IMDS serves (PROTOCOL.md 2.1–2.4). Each
+ * Pure parsers for the IAM bodies IMDS serves (docs/wire.md, IMDS bodies). Each
  * field is checked before it is converted; a body out of shape is an
  * ImdsError("bad-response") that names the path and the field, never a value:
  * these bodies hold secrets.

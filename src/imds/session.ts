@@ -11,9 +11,9 @@ export interface ImdsSessionOptions {
   clock: Clock;
   /** Requested token TTL; default the maximum IMDS grants, so one token serves six hours. */
   tokenTtlSeconds?: number;
-  /** Per request; 1 s is the AWS SDKs' default (PROTOCOL.md 3.1, 3.3). */
+  /** Per request; 1 s is the AWS SDKs' default (docs/wire.md, How the SDKs read IMDS). */
   timeoutMs?: number;
-  /** A credentials body is ~1.3 KB (PROTOCOL.md 2.3); anything near this cap is not IMDS. */
+  /** A credentials body is ~1.3 KB (docs/wire.md, Credentials document); anything near this cap is not IMDS. */
   maxBodyBytes?: number;
   /** Read without a token when the token PUT is answered 403/404/405 (IMDSv1). */
   allowV1?: boolean;

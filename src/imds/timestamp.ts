@@ -1,6 +1,6 @@
 /**
  * `YYYY-MM-DDTHH:MM:SSZ`, as IMDS writes LastUpdated and Expiration
- * (PROTOCOL.md 2.3), with optional fractional seconds; no offset, no bare date.
+ * (docs/wire.md, Credentials document), with optional fractional seconds; no offset, no bare date.
  */
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
 

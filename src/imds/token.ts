@@ -1,10 +1,10 @@
-/** The IMDSv2 token's rules (PROTOCOL.md 1.1), apart from the session that applies them. */
+/** The IMDSv2 token's rules (docs/wire.md, IMDSv2 token), apart from the session that applies them. */
 import type { IncomingHttpHeaders } from "node:http";
 import { ImdsError } from "../errors.js";
 import { Secret } from "../secret.js";
 import { TOKEN_PATH, TOKEN_TTL_HEADER, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "./paths.js";
 
-/** Token PUT statuses after which the SDKs read without a token (PROTOCOL.md 3.1, 3.3, 3.4); 400 is never one. */
+/** Token PUT statuses after which the SDKs read without a token (docs/wire.md, How the SDKs read IMDS); 400 is never one. */
 export const V1_FALLBACK_STATUSES: ReadonlySet<number> = new Set([403, 404, 405]);
 
 const MIN_MARGIN_MS = 60_000;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { SimInputError } from "./validate.js";
+import { SimInputError } from "./scenario/validate.js";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -44,7 +44,7 @@ function internalError(res: ServerResponse, error: unknown): void {
   sendJson(res, 500, { error: `internal simulator error: ${(error as Error).message}` });
 }
 
-/** The request path with duplicate slashes collapsed and the query dropped: IMDS routes on that (PROTOCOL.md 3.2). */
+/** The request path with duplicate slashes collapsed and the query dropped: IMDS routes on that (docs/wire.md, IMDS reads). */
 export function normalizePath(url: string | undefined): string {
   const path = (url ?? "/").split("?")[0] ?? "/";
   return path.replace(/\/{2,}/g, "/");

@@ -2,7 +2,7 @@
 /**
  * `npm run bench`: what rolewatch costs on a host, beside the naive
  * alternative (a cron job running curl and the aws CLI), measured in one run
- * against the simulator on loopback (SPEC 6, "Performance"). Prints a table
+ * against the simulator on loopback (docs/contract.md, Quality bars). Prints a table
  * and writes the same figures to out/bench.json. Linux only (/proc). Runs the
  * built modules: `npm run bench` builds first.
  *

@@ -1,5 +1,5 @@
 /**
- * Detection latency of a role swap (SPEC S3), on a fake clock: from the swap
+ * Detection latency of a role swap (docs/contract.md, Field report, S3), on a fake clock: from the swap
  * in the control plane to rolewatch_drift{kind="profile_role_mismatch"} = 1,
  * and from IMDS delivering the new role (the simulator's swap delay later) to
  * the gauge's return to 0. Each trial is another instance (its id sets its

@@ -50,7 +50,7 @@ const LIFETIME = 6 * HOUR;
 const LATENCY_MS = 3_000;
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
-/** MyInPr in the default scenario's account (src/sim/scenario.ts). */
+/** MyInPr in the default scenario's account (src/sim/scenario/scenario.ts). */
 const PROFILE_ARN = "arn:aws:iam::111122223333:instance-profile/MyInPr";
 
 const S1_SCALE = 720;

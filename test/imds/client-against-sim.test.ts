@@ -56,7 +56,7 @@ async function failure(imds: ImdsSession): Promise<ImdsError> {
 function expectNoSecretIn(things: unknown[]): void {
   const served = current?.served();
   const secrets = served ? [served.issue.v2.secretAccessKey, served.issue.v2.sessionToken] : [];
-  // The simulator's IMDS tokens: base64url of bytes 01 00 04 00 … (PROTOCOL.md 1.1).
+  // The simulator's IMDS tokens: base64url of bytes 01 00 04 00 … (docs/wire.md, IMDSv2 token).
   const imdsToken = /AQAEA[A-Za-z0-9_-]{40,}/;
   for (const thing of things) {
     const text = thing instanceof Error

@@ -4,7 +4,7 @@ import { parseCredentials, parseIamInfo, parseIdentityDocument, parseRoleList } 
 import { parseTimestamp } from "../../src/imds/timestamp.js";
 import { Secret } from "../../src/secret.js";
 
-// Bodies as IMDS writes them: 2-space indent, " : " separators, no trailing newline (PROTOCOL.md 2.1, 2.3).
+// Bodies as IMDS writes them: 2-space indent, " : " separators, no trailing newline (docs/wire.md, iam/info and Credentials document).
 const INFO = `{
   "Code" : "Success",
   "LastUpdated" : "2021-09-23T16:03:25Z",

@@ -54,7 +54,7 @@ describe("the Prometheus rules and example configuration in packaging/prometheus
     for (const file of RULE_FILES) expect(result.stdout).toContain(`Checking ${dir}${file}`);
   });
 
-  it("pages for exactly the critical drift kinds and warns for exactly the warning ones (SPEC section 3)", () => {
+  it("pages for exactly the critical drift kinds and warns for exactly the warning ones (docs/contract.md, Drift kinds)", () => {
     const kindsOf = (alert: string) => {
       const rule = alertRules().find((r) => r.alert === alert);
       const regex = /kind=~"([^"]+)"/.exec(rule?.expr ?? "")?.[1] ?? "";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_USER_ID } from "../../src/sim/control-plane-world.js";
-import { DEFAULT_ADMIN, defaultScenario } from "../../src/sim/scenario.js";
+import { ADMIN_USER_ID } from "../../src/sim/plane/index.js";
+import { DEFAULT_ADMIN, defaultScenario } from "../../src/sim/scenario/scenario.js";
 import { HOUR, START, fault, seedWorld } from "./world-support.js";
 
 const TRUST = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
@@ -105,7 +105,7 @@ describe("callers, told by their AccessKeyId", () => {
     expect(w.plane.caller("ASIANOSUCHKEY0000000")).toBeNull();
   });
 
-  it("names the instance identity role's sessions as STS does (PROTOCOL.md 2.6)", () => {
+  it("names the instance identity role's sessions as STS does (docs/wire.md, Instance identity role)", () => {
     const w = seedWorld();
     const identity = w.world.instance(w.id).identity.at(w.clock.now());
     expect(w.plane.caller(identity?.accessKeyId ?? "")).toMatchObject({

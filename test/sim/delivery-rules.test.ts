@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MIN_ROTATION_HEADROOM_MS } from "../../src/sim/delivery.js";
+import { MIN_ROTATION_HEADROOM_MS } from "../../src/sim/world/delivery.js";
 import { defaultScenario } from "../../src/sim/index.js";
 import { HOUR, MIN, START, seedWorld } from "./world-support.js";
 
-// The delivery rules of src/sim/delivery-rules.ts, one test per row, driven
+// The delivery rules of src/sim/world/delivery-rules.ts, one test per row, driven
 // through the control plane the AWS API port serves.
 
 const PROFILE = { InstanceProfileArn: "arn:aws:iam::111122223333:instance-profile/MyInPr", InstanceProfileId: "AIPAM7YNPR2KD5QWX8HTC" };
@@ -14,7 +14,7 @@ function swapRedForBlue(w: ReturnType<typeof seedWorld>): void {
   w.plane.addRoleToInstanceProfile("MyInPr", "BlueRole");
 }
 
-describe("IMDS delivery follows the field report (SPEC S1-S7)", () => {
+describe("IMDS delivery follows the field report (docs/contract.md, Field report, S1-S7)", () => {
   it("S1: a role removed from the attached profile leaves its last credentials served, unrotated, until they expire; then no role", () => {
     const w = seedWorld();
     w.at(90 * MIN);

@@ -15,7 +15,7 @@ const NOT_FOUND =
   '\t\t "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">\n' +
   " <head>\n  <title>404 - Not Found</title>\n </head>\n <body>\n  <h1>404 - Not Found</h1>\n </body>\n</html>\n";
 
-describe("IMDSv2 reads: paths and exact bodies (PROTOCOL.md 1.2, 1.3, 2)", () => {
+describe("IMDSv2 reads: paths and exact bodies (docs/wire.md, IMDS reads, IMDS status codes and IMDS bodies)", () => {
   it("answers an unknown path 404 with the captured 339-byte XHTML page", async () => {
     await start();
     const res = await read(sim, "/latest/meta-data/no-such-thing");

@@ -12,7 +12,7 @@ async function start(options: SimulatorOptions = {}): Promise<void> {
 }
 afterEach(() => sim.close());
 
-describe("IMDSv2 reads: tokens (PROTOCOL.md 1.2, 1.3)", () => {
+describe("IMDSv2 reads: tokens (docs/wire.md, IMDS reads and IMDS status codes)", () => {
   it("answers a read without a token 401 with an empty text/plain body", async () => {
     await start();
     const res = await raw(sim.imdsUrl, "/latest/meta-data/instance-id");

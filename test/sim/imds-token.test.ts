@@ -12,7 +12,7 @@ afterEach(() => sim.close());
 
 const put = (headers: Record<string, string>, path = "/latest/api/token") => raw(sim.imdsUrl, path, { method: "PUT", headers });
 
-describe("IMDSv2 token PUT (PROTOCOL.md 1.1)", () => {
+describe("IMDSv2 token PUT (docs/wire.md, IMDSv2 token)", () => {
   it.each([
     ["1", 200],
     ["21600", 200],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { CredentialChain, EC2_ROTATION, MIN_ROTATION_HEADROOM_MS } from "../../src/sim/delivery.js";
+import { CredentialChain, EC2_ROTATION, MIN_ROTATION_HEADROOM_MS } from "../../src/sim/world/delivery.js";
 import { defaultScenario, World } from "../../src/sim/index.js";
 import { read, SIM_START, startOnManualClock } from "../support/sim-http.js";
 
@@ -14,7 +14,7 @@ function world(): { world: World; clock: ManualClock; id: string } {
   return { world: w, clock, id: [...w.instances.keys()][0] ?? "" };
 }
 
-describe("credential rotation like EC2's (PROTOCOL.md 5, SPEC S7)", () => {
+describe("credential rotation like EC2's (docs/wire.md, Credential delivery, docs/contract.md, Field report, S7)", () => {
   it("delivers the profile's role at start, valid six hours", () => {
     const { world: w, id } = world();
     const served = w.served(id);
@@ -104,7 +104,7 @@ describe("rotation as clients see it over IMDS", () => {
   });
 });
 
-describe("a frozen delivery (SPEC S1: role removed, profile still attached)", () => {
+describe("a frozen delivery (docs/contract.md, Field report, S1: role removed, profile still attached)", () => {
   it("serves the last credentials unrotated until they expire, then nothing", () => {
     const { world: w, clock, id } = world();
     clock.advance(30 * MIN);
@@ -159,7 +159,7 @@ describe("the sessions registry (for the STS simulator)", () => {
     expect(w.sessions.get("ASIANOSUCHKEY0000000")).toBeUndefined();
   });
 
-  it("keeps delivering the old RoleId after a role is re-created under the same name (SPEC S6)", () => {
+  it("keeps delivering the old RoleId after a role is re-created under the same name (docs/contract.md, Field report, S6)", () => {
     const { world: w, id } = world();
     const old = w.roles.get("RedRole")?.roleId;
     const recreated = w.addRole("RedRole");

@@ -1,11 +1,11 @@
 import { ManualClock } from "../../src/clock.js";
-import { worldControlPlane } from "../../src/sim/control-plane-world.js";
+import { worldControlPlane } from "../../src/sim/plane/index.js";
 import { metadataTree, resolve } from "../../src/sim/imds/tree.js";
 import { defaultScenario, World, type Scenario } from "../../src/sim/index.js";
-import { seededRandom } from "../../src/sim/random.js";
+import { seededRandom } from "../../src/sim/world/random.js";
 import { SIM_START } from "../support/sim-http.js";
 import { expect } from "vitest";
-import { AwsFault } from "../../src/sim/control-plane.js";
+import { AwsFault } from "../../src/sim/plane/control-plane.js";
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;

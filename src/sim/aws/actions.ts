@@ -1,4 +1,4 @@
-import type { Caller, ControlPlane } from "../control-plane.js";
+import type { Caller, ControlPlane } from "../plane/control-plane.js";
 import type { Params } from "./params.js";
 import type { Xml } from "./xml.js";
 

@@ -1,9 +1,9 @@
 import type { Clock } from "../../clock.js";
-import type { Caller, ControlPlane } from "../control-plane.js";
+import type { Caller, ControlPlane } from "../plane/control-plane.js";
 import { isService, type AuthFailure, type Service } from "./protocol.js";
 import { parseAuthorization, sameText, signatureMatches, type Authorization, type ReceivedRequest } from "./signature.js";
 
-/** AWS refuses a signature dated more than 15 minutes from its own time (PROTOCOL.md 6, step 2). */
+/** AWS refuses a signature dated more than 15 minutes from its own time (docs/wire.md, SigV4, step 2). */
 export const MAX_SKEW_MS = 15 * 60 * 1000;
 
 export interface AuthContext {
@@ -63,7 +63,7 @@ function dateFailure(ctx: AuthContext, auth: Authorization, request: ReceivedReq
   return { kind: "skew", message: skewMessage(raw, at, nows[0] ?? at) };
 }
 
-/** The words STS and IAM use (PROTOCOL.md 4.3). */
+/** The words STS and IAM use (docs/wire.md, Query errors). */
 function skewMessage(raw: string, at: number, now: number): string {
   if (at < now) return `Signature expired: ${raw} is now earlier than ${amzDate(now - MAX_SKEW_MS)} (${amzDate(now)} - 15 min.)`;
   return `Signature not yet current: ${raw} is still later than ${amzDate(now + MAX_SKEW_MS)} (${amzDate(now)} + 15 min.)`;

@@ -1,11 +1,11 @@
-import { AwsFault, type AssociationRecord, type ControlPlane, type InstanceStateChange, type ProfileRef } from "../control-plane.js";
+import { AwsFault, type AssociationRecord, type ControlPlane, type InstanceStateChange, type ProfileRef } from "../plane/control-plane.js";
 import type { ActionTable } from "./actions.js";
 import type { Params } from "./params.js";
 import type { Xml } from "./xml.js";
 
 /**
- * EC2 2016-11-15, the actions of the field report (SPEC 5). Lists are `<item>`
- * sets, names are camelCase, timestamps carry milliseconds (PROTOCOL.md 4.5).
+ * EC2 2016-11-15, the actions of the field report (docs/contract.md, Simulator ports). Lists are `<item>`
+ * sets, names are camelCase, timestamps carry milliseconds (docs/wire.md, EC2 DescribeIamInstanceProfileAssociations).
  */
 export const ec2Actions: ActionTable = {
   AssociateIamInstanceProfile: ({ params, plane }) => ({
@@ -43,7 +43,7 @@ function instanceIds(params: Params): string[] {
   return ids;
 }
 
-/** The only filters this API has (PROTOCOL.md 4.5); there is no `association.instance-id` here. */
+/** The only filters this API has (docs/wire.md, EC2 DescribeIamInstanceProfileAssociations); there is no `association.instance-id` here. */
 const FILTERS = { "instance-id": "instanceIds", state: "states" } as const;
 
 type AssociationFilter = Parameters<ControlPlane["describeIamInstanceProfileAssociations"]>[0];

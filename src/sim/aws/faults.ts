@@ -1,10 +1,10 @@
-import { AwsFault, type Caller } from "../control-plane.js";
-import { object, onlyKeys, optionalInteger, optionalString, Problems, SimInputError } from "../validate.js";
+import { AwsFault, type Caller } from "../plane/control-plane.js";
+import { object, onlyKeys, optionalInteger, optionalString, Problems, SimInputError } from "../scenario/validate.js";
 import type { Params } from "./params.js";
 import { SERVICES, type Service } from "./protocol.js";
 
 /**
- * Failures the API port can be made to show (SPEC 5, "API throttling"), so
+ * Failures the API port can be made to show (docs/contract.md, Simulator admin paths), so
  * that a client's backoff and its "denied" health state can be rehearsed.
  * Both act on authenticated requests only: a bad signature is still refused as such.
  */
@@ -34,7 +34,7 @@ export function parseApiFault(value: unknown): ApiFault {
   const action = optionalString(obj, "action", "api fault", problems, { pattern: /^[A-Z][A-Za-z0-9]+$/, hint: "an action name such as GetInstanceProfile" });
   const count = optionalInteger(obj, "count", "api fault", problems, 1, Number.MAX_SAFE_INTEGER);
   if (service === "sts" && kind === "denied") {
-    // "No permissions are required to perform this operation" (PROTOCOL.md 4.2): no policy can deny it.
+    // "No permissions are required to perform this operation" (docs/wire.md, STS GetCallerIdentity): no policy can deny it.
     problems.add("api fault.kind", "denied cannot apply to sts: GetCallerIdentity succeeds even under an explicit deny");
   }
   if (!problems.ok || !service || !kind) throw new SimInputError(`invalid api fault: ${problems.list.join("; ")}`);
@@ -67,7 +67,7 @@ export class ApiFaultSet {
   }
 }
 
-/** The error the fault answers with, worded as the service words it (PROTOCOL.md 4.3, 4.5). */
+/** The error the fault answers with, worded as the service words it (docs/wire.md, Query errors and EC2 DescribeIamInstanceProfileAssociations). */
 export function faultError(fault: ApiFault, action: string, caller: Caller, params: Params): AwsFault {
   const ec2 = fault.service === "ec2";
   if (fault.kind === "throttle") {
@@ -81,7 +81,7 @@ export function faultError(fault: ApiFault, action: string, caller: Caller, para
   return new AwsFault("AccessDenied", `User: ${caller.arn} is not authorized to perform: ${permission} on resource: ${iamResource(params)} ${because}`, 403);
 }
 
-/** How IAM names the resource in AccessDenied: "instance profile my-profile", "role my-role" (PROTOCOL.md 4.3). */
+/** How IAM names the resource in AccessDenied: "instance profile my-profile", "role my-role" (docs/wire.md, Query errors). */
 function iamResource(params: Params): string {
   const profile = params.get("InstanceProfileName");
   if (profile !== undefined) return `instance profile ${profile}`;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../../clock.js";
-import { AwsFault } from "../control-plane.js";
+import { AwsFault } from "../plane/control-plane.js";
 import { readBody } from "../http.js";
-import { SimInputError } from "../validate.js";
+import { SimInputError } from "../scenario/validate.js";
 import type { ActionTable } from "./actions.js";
 import { authenticate, type AuthContext } from "./authenticate.js";
 import { ec2Actions } from "./ec2.js";

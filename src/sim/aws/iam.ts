@@ -1,12 +1,12 @@
 import { isoSeconds } from "../../clock.js";
-import type { ControlPlane, InstanceProfileRecord, RoleRecord } from "../control-plane.js";
+import type { ControlPlane, InstanceProfileRecord, RoleRecord } from "../plane/control-plane.js";
 import type { ActionTable } from "./actions.js";
 import type { Params } from "./params.js";
 import type { Xml } from "./xml.js";
 
 /**
- * IAM 2010-05-08, the actions of the field report (SPEC 5). Element names and
- * order follow PROTOCOL.md 4.4; dates are whole seconds, policy documents are
+ * IAM 2010-05-08, the actions of the field report (docs/contract.md, Simulator ports). Element names and
+ * order follow docs/wire.md, IAM GetInstanceProfile; dates are whole seconds, policy documents are
  * URL-encoded JSON, as IAM sends them.
  */
 export const iamActions: ActionTable = {

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "../../clock.js";
-import type { ControlPlane } from "../control-plane.js";
+import type { ControlPlane } from "../plane/control-plane.js";
 import { listen } from "../http.js";
 import { ApiFaultSet, type ApiFault } from "./faults.js";
 import { handleAws } from "./handler.js";
@@ -27,7 +27,7 @@ export interface AwsApiOptions {
   port?: number;
 }
 
-/** The AWS API port: STS, IAM and EC2 over the Query protocol, the service told by the SigV4 credential scope (SPEC 5). */
+/** The AWS API port: STS, IAM and EC2 over the Query protocol, the service told by the SigV4 credential scope (docs/contract.md, Simulator ports). */
 export interface AwsApi {
   /** e.g. "http://127.0.0.1:41235", no trailing slash. */
   url: string;

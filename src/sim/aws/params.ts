@@ -1,9 +1,9 @@
-import { AwsFault } from "../control-plane.js";
+import { AwsFault } from "../plane/control-plane.js";
 import type { Service } from "./protocol.js";
 
 /**
  * The parameters of a Query request: the URL's query string, then the form
- * body of a POST (PROTOCOL.md 4.1). A later value for the same name wins.
+ * body of a POST (docs/wire.md, Query protocol). A later value for the same name wins.
  */
 export class Params {
   readonly #values = new Map<string, string>();

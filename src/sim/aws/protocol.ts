@@ -1,11 +1,11 @@
-import { AwsFault } from "../control-plane.js";
+import { AwsFault } from "../plane/control-plane.js";
 
-/** The three Query services the API port speaks, told apart by the SigV4 credential scope (PROTOCOL.md 4.1). */
+/** The three Query services the API port speaks, told apart by the SigV4 credential scope (docs/wire.md, Query protocol). */
 export type Service = "sts" | "iam" | "ec2";
 
 export const SERVICES: readonly Service[] = ["sts", "iam", "ec2"];
 
-/** API version and XML namespace of each service, as the JS SDK v3 and botocore models name them (PROTOCOL.md 4.1). */
+/** API version and XML namespace of each service, as the JS SDK v3 and botocore models name them (docs/wire.md, Query protocol). */
 export const SERVICE_INFO: Record<Service, { version: string; namespace: string }> = {
   sts: { version: "2011-06-15", namespace: "https://sts.amazonaws.com/doc/2011-06-15/" },
   iam: { version: "2010-05-08", namespace: "https://iam.amazonaws.com/doc/2010-05-08/" },
@@ -34,7 +34,7 @@ const SIGNATURE_MISMATCH =
   "The request signature we calculated does not match the signature you provided. " +
   "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
-/** The error each service answers an authentication failure with (PROTOCOL.md 4.3, 4.5, 6). */
+/** The error each service answers an authentication failure with (docs/wire.md, Query errors, EC2 DescribeIamInstanceProfileAssociations and SigV4). */
 export function authFault(failure: AuthFailure, service: Service): AwsFault {
   const ec2 = service === "ec2";
   switch (failure.kind) {
@@ -49,7 +49,7 @@ export function authFault(failure: AuthFailure, service: Service): AwsFault {
         ? new AwsFault("AuthFailure", "AWS was not able to validate the provided access credentials", 401)
         : new AwsFault("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
     case "expired":
-      // EC2 answers an expired session with RequestExpired, as it does a stale signature (PROTOCOL.md 4.5).
+      // EC2 answers an expired session with RequestExpired, as it does a stale signature (docs/wire.md, EC2 DescribeIamInstanceProfileAssociations).
       return ec2
         ? new AwsFault("RequestExpired", "Request has expired.", 400)
         : new AwsFault("ExpiredToken", "The security token included in the request is expired", 403);

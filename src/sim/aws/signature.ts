@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from "n
 import type { IncomingHttpHeaders } from "node:http";
 import type { AuthFailure } from "./protocol.js";
 
-/** The parts of `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` (PROTOCOL.md 6, step 1). */
+/** The parts of `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` (docs/wire.md, SigV4, step 1). */
 export interface Authorization {
   accessKeyId: string;
   /** YYYYMMDD of the credential scope. */
@@ -73,7 +73,7 @@ let signerModule: Promise<typeof import("@smithy/signature-v4")> | undefined;
 
 /**
  * Signs the request again, the client's way, with the caller's secret, and
- * compares (PROTOCOL.md 6, steps 3-5): only the signed headers, values as
+ * compares (docs/wire.md, SigV4, steps 3-5): only the signed headers, values as
  * received; the raw body; region and service from the credential scope.
  */
 export async function signatureMatches(request: ReceivedRequest, auth: Authorization, secretAccessKey: string, signingDate: Date): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { AwsFault } from "../control-plane.js";
+import type { AwsFault } from "../plane/control-plane.js";
 import { SERVICE_INFO, type Service } from "./protocol.js";
 
 /**
@@ -31,20 +31,20 @@ function isList(value: Xml): value is readonly Xml[] {
   return Array.isArray(value);
 }
 
-/** STS and IAM success (PROTOCOL.md 4.2, 4.4); actions without output have no Result element. */
+/** STS and IAM success (docs/wire.md, STS GetCallerIdentity and IAM GetInstanceProfile); actions without output have no Result element. */
 export function queryResponse(service: Service, action: string, result: Xml | null, requestId: string): string {
   const body = result === null ? "" : element(`${action}Result`, result);
   const metadata = element("ResponseMetadata", { RequestId: requestId });
   return `<${action}Response xmlns="${SERVICE_INFO[service].namespace}">${body}${metadata}</${action}Response>`;
 }
 
-/** EC2 success (PROTOCOL.md 4.5): requestId first, then the output, no Result wrapper. */
+/** EC2 success (docs/wire.md, EC2 DescribeIamInstanceProfileAssociations): requestId first, then the output, no Result wrapper. */
 export function ec2Response(action: string, result: Xml | null, requestId: string): string {
   const body = toXml({ requestId }) + (result === null ? "" : toXml(result));
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${SERVICE_INFO.ec2.namespace}">${body}</${action}Response>`;
 }
 
-/** The Query error envelope of STS and IAM (PROTOCOL.md 4.3) or EC2's, with RequestID spelt its way (4.5). */
+/** The Query error envelope of STS and IAM (docs/wire.md, Query errors) or EC2's, with RequestID spelt its way. */
 export function errorResponse(service: Service, fault: AwsFault, requestId: string): string {
   if (service === "ec2") {
     const errors = toXml({ Errors: { Error: { Code: fault.code, Message: fault.message } }, RequestID: requestId });

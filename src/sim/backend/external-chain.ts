@@ -1,6 +1,6 @@
-import { MIN_ROTATION_HEADROOM_MS, type RotationPolicy } from "../delivery.js";
-import type { Issue, IssueChain } from "../model.js";
-import { SimInputError } from "../validate.js";
+import { MIN_ROTATION_HEADROOM_MS, type RotationPolicy } from "../world/delivery.js";
+import type { Issue, IssueChain } from "../world/model.js";
+import { SimInputError } from "../scenario/validate.js";
 
 /**
  * Credentials minted by an AWS backend, held for IMDS: served until they

@@ -1,14 +1,14 @@
-import { followRole } from "../delivery-rules.js";
-import type { Instance, Issue, Role } from "../model.js";
-import type { Session } from "../sessions.js";
-import type { World } from "../world.js";
+import { followRole } from "../world/delivery-rules.js";
+import type { Instance, Issue, Role } from "../world/model.js";
+import type { Session } from "../world/sessions.js";
+import type { World } from "../world/world.js";
 import type { BackendClients } from "./clients.js";
 import { ExternalChain } from "./external-chain.js";
 import { readView, type BackendView } from "./read.js";
 
 /**
  * IMDS for one instance, fed by an AWS backend with the simulator's delivery
- * rules (delivery-rules.ts): on each refresh it reads the instance's
+ * rules (world/delivery-rules.ts): on each refresh it reads the instance's
  * association and its profile's role there, and mints credentials with
  * sts:AssumeRole (RoleSessionName = the instance id, as EC2 names them).
  * A new association delivers at once; a role change is seen at the next

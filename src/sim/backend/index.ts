@@ -1,5 +1,5 @@
-import type { Scenario } from "../scenario.js";
-import type { World } from "../world.js";
+import type { Scenario } from "../scenario/scenario.js";
+import type { World } from "../world/world.js";
 import { backendClients, type AwsBackendOptions, type BackendClients } from "./clients.js";
 import { BackendFollower } from "./follow.js";
 import { adoptInstance } from "./read.js";

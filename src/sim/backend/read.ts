@@ -1,6 +1,6 @@
-import type { Role } from "../model.js";
-import type { ScenarioInstance } from "../scenario.js";
-import { SimInputError } from "../validate.js";
+import type { Role } from "../world/model.js";
+import type { ScenarioInstance } from "../scenario/scenario.js";
+import { SimInputError } from "../scenario/validate.js";
 import type { BackendClients } from "./clients.js";
 
 /** What the backend says about the instance: its association, and the role its profile holds. */

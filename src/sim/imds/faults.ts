@@ -1,4 +1,4 @@
-import { object, onlyKeys, optionalInteger, optionalString, Problems, SimInputError, type Json } from "../validate.js";
+import { object, onlyKeys, optionalInteger, optionalString, Problems, SimInputError, type Json } from "../scenario/validate.js";
 
 interface Scope {
   /** How many matching responses the fault affects before it clears itself; absent: until cleared. */

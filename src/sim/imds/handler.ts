@@ -60,7 +60,7 @@ function spoil(ctx: ImdsHandlerContext, path: string, result: Answer): Answer {
   return body === result.body ? result : { ...result, body };
 }
 
-/** Headers real IMDS sends on every answer (PROTOCOL.md 1.1, 1.2); Date on the simulator's clock. */
+/** Headers real IMDS sends on every answer (docs/wire.md, IMDSv2 token and IMDS reads); Date on the simulator's clock. */
 function send(ctx: ImdsHandlerContext, res: ServerResponse, result: Answer): void {
   ctx.counters.answered(result.status);
   const body = Buffer.from(result.body, "utf8");

@@ -1,5 +1,5 @@
 /**
- * Bodies as real IMDS writes them (PROTOCOL.md 1.3 and 2): XHTML error pages,
+ * Bodies as real IMDS writes them (docs/wire.md, IMDS status codes and IMDS bodies): XHTML error pages,
  * and JSON with two-space indent and " : " separators, no trailing newline.
  */
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { TOKEN_HEADER, TOKEN_PATH, TOKEN_TTL_HEADER, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "../../imds/paths.js";
-import type { World } from "../world.js";
+import type { World } from "../world/world.js";
 import { errorPage } from "./pages.js";
 import type { ImdsCounters } from "./stats.js";
 import type { TokenStore } from "./tokens.js";
@@ -32,7 +32,7 @@ export interface ImdsState {
   counters: ImdsCounters;
 }
 
-/** The header name as real IMDS writes it in responses (PROTOCOL.md 1.1, 1.2). */
+/** The header name as real IMDS writes it in responses (docs/wire.md, IMDSv2 token and IMDS reads). */
 const TTL_RESPONSE_HEADER = "X-Aws-Ec2-Metadata-Token-Ttl-Seconds";
 const VERSIONED_TOKEN_PATH = /^\/[^/]+\/api\/token$/;
 const TTL_VALUE = /^\d{1,9}$/;
@@ -45,7 +45,7 @@ export function html(status: number, reason: string, headers: Record<string, str
   return { status, contentType: "text/html", body: errorPage(status, reason), headers };
 }
 
-/** The IMDSv2 rules of PROTOCOL.md 1.1-1.3, for one request that no fault intercepted. */
+/** The IMDSv2 rules of docs/wire.md, IMDSv2 token, IMDS reads and IMDS status codes, for one request that no fault intercepted. */
 export function answer(state: ImdsState, request: ImdsRequest): Answer {
   return VERSIONED_TOKEN_PATH.test(request.path) ? tokenAnswer(state, request) : readAnswer(state, request);
 }
@@ -76,15 +76,15 @@ function readAnswer(state: ImdsState, { method, path, headers }: ImdsRequest): A
 
 interface Access {
   version: CredentialsVersion;
-  /** The remaining token lifetime, sent only when a token was (PROTOCOL.md 1.2). */
+  /** The remaining token lifetime, sent only when a token was (docs/wire.md, IMDS reads). */
   headers: Record<string, string>;
 }
 
-/** Which credentials a read may see, or the answer that refuses it (PROTOCOL.md 1.3). */
+/** Which credentials a read may see, or the answer that refuses it (docs/wire.md, IMDS status codes). */
 function access(state: ImdsState, headers: IncomingHttpHeaders): Access | Answer {
   const token = headers[TOKEN_HEADER];
   if (typeof token !== "string" || token === "") {
-    // Optional mode serves distinct "IMDSv1 role credentials" to token-less reads (PROTOCOL.md 5).
+    // Optional mode serves distinct "IMDSv1 role credentials" to token-less reads (docs/wire.md, Credential delivery).
     return state.httpTokens === "optional" ? { version: "1.0", headers: {} } : text(401, "");
   }
   if (headers["x-forwarded-for"] !== undefined) return html(403, "Forbidden");

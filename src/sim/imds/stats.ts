@@ -1,4 +1,4 @@
-/** Counters of what IMDS was asked and answered; the control path is not counted. */
+/** Counters of what IMDS was asked and answered; the admin paths are not counted. */
 export interface ImdsStats {
   requests: number;
   /** PUTs to a token path, whatever the answer. */

@@ -1,5 +1,5 @@
 import type { Clock } from "../../clock.js";
-import { ids, type Random } from "../random.js";
+import { ids, type Random } from "../world/random.js";
 
 const ISSUED_KEPT = 10_000;
 
@@ -8,7 +8,7 @@ export type TokenCheck = { valid: true; remainingSeconds: number } | { valid: fa
 /**
  * IMDSv2 session tokens, held in memory with their issue time on the
  * simulator's clock. "There is no practical limit on the number of concurrent
- * tokens" (PROTOCOL.md 1.1); expired ones are dropped as they are met.
+ * tokens" (docs/wire.md, IMDSv2 token); expired ones are dropped as they are met.
  */
 export class TokenStore {
   readonly #expiries = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { isoSeconds } from "../../clock.js";
-import type { Instance } from "../model.js";
-import type { Session } from "../sessions.js";
-import type { World } from "../world.js";
+import type { Instance } from "../world/model.js";
+import type { Session } from "../world/sessions.js";
+import type { World } from "../world/world.js";
 import { awsJson } from "./pages.js";
 
 /** A metadata directory: a string is a leaf, an object a subdirectory, null a path that is not there. */
@@ -9,7 +9,7 @@ export interface Dir {
   [name: string]: string | Dir | null;
 }
 
-/** Served but not listed: SDKs that know it ask for it by name (PROTOCOL.md 2.3). */
+/** Served but not listed: SDKs that know it ask for it by name (docs/wire.md, Credentials document). */
 const UNLISTED = new Set(["security-credentials-extended"]);
 
 export type CredentialsVersion = "1.0" | "2.0";
@@ -51,8 +51,8 @@ function metaData(world: World, instance: Instance, at: number, version: Credent
 }
 
 /**
- * Without an instance profile `iam/` is absent; without a role its credentials are (PROTOCOL.md 1.3).
- * The profile is the one of the instance's settled association (delivery-rules.ts).
+ * Without an instance profile `iam/` is absent; without a role its credentials are (docs/wire.md, IMDS status codes).
+ * The profile is the one of the instance's settled association (world/delivery-rules.ts).
  */
 function iam(world: World, instance: Instance, at: number, version: CredentialsVersion): Dir | null {
   const served = world.served(instance.instanceId, at);
@@ -85,7 +85,7 @@ function identityCredentials(world: World, instance: Instance, at: number): Dir 
   };
 }
 
-/** PROTOCOL.md 2.3 key order; the extended path adds AccountId. */
+/** docs/wire.md, Credentials document key order; the extended path adds AccountId. */
 function credentialsJson(session: Session, accountId?: string): string {
   return awsJson({
     Code: "Success",
@@ -99,7 +99,7 @@ function credentialsJson(session: Session, accountId?: string): string {
   });
 }
 
-/** PROTOCOL.md 2.4 fields, in the order of real two-space captures. */
+/** docs/wire.md, Identity document fields, in the order of real two-space captures. */
 function identityDocument(world: World, instance: Instance): string {
   return awsJson({
     accountId: world.accountId,
@@ -139,7 +139,7 @@ export function resolve(root: Dir, path: string): string | null {
   return listing(node);
 }
 
-/** Items joined by `\n`, no trailing newline, subdirectories ending in `/` (PROTOCOL.md 1.2). */
+/** Items joined by `\n`, no trailing newline, subdirectories ending in `/` (docs/wire.md, IMDS reads). */
 function listing(dir: Dir): string {
   return Object.entries(dir)
     .filter(([name, child]) => child !== null && !UNLISTED.has(name))

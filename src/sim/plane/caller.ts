@@ -1,6 +1,6 @@
-import type { Caller } from "../control-plane.js";
-import { IDENTITY_ROLE_NAME } from "../sessions.js";
-import type { World } from "../world.js";
+import type { Caller } from "./control-plane.js";
+import { IDENTITY_ROLE_NAME } from "../world/sessions.js";
+import type { World } from "../world/world.js";
 
 /** The admin user's name and unique id (IAM User Guide, "Unique identifiers": AIDA for users). */
 export const ADMIN_USER_NAME = "admin";
@@ -9,7 +9,7 @@ export const ADMIN_USER_ID = "AIDAROLEWATCHSIMADMIN";
 /**
  * Who signed with `accessKeyId`: the scenario's admin user, or a session IMDS
  * served. A session is "expired" from its Expiration on (STS: ExpiredToken),
- * else "revoked" once its role was deleted (InvalidClientTokenId, SPEC S5).
+ * else "revoked" once its role was deleted (InvalidClientTokenId, docs/contract.md, Field report, S5).
  */
 export function callerOf(world: World, accessKeyId: string): Caller | null {
   const account = world.accountId;
@@ -29,7 +29,7 @@ export function callerOf(world: World, accessKeyId: string): Caller | null {
     sessionToken: session.sessionToken,
     status: expired ? "expired" : revoked ? "revoked" : "valid",
     arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
-    // The instance identity role has no RoleId; STS names it `ACCOUNT:aws:ec2-instance:INSTANCE` (PROTOCOL.md 2.6).
+    // The instance identity role has no RoleId; STS names it `ACCOUNT:aws:ec2-instance:INSTANCE` (docs/wire.md, Instance identity role).
     userId: roleId === null ? `${accountId}:${IDENTITY_ROLE_NAME}:${sessionName}` : `${roleId}:${sessionName}`,
     account: accountId,
   };

@@ -1,7 +1,7 @@
-import type { AssociationRecord, ControlPlane, InstanceStateChange, ProfileRef } from "../control-plane.js";
-import { disassociated, instanceStarted, instanceStopped } from "../delivery-rules.js";
-import type { Association, Instance, InstanceProfile } from "../model.js";
-import type { World } from "../world.js";
+import type { AssociationRecord, ControlPlane, InstanceStateChange, ProfileRef } from "./control-plane.js";
+import { disassociated, instanceStarted, instanceStopped } from "../world/delivery-rules.js";
+import type { Association, Instance, InstanceProfile } from "../world/model.js";
+import type { World } from "../world/world.js";
 import { ec2Faults } from "./faults.js";
 
 export type Ec2Plane = Pick<
@@ -58,7 +58,7 @@ function disassociate(world: World, associationId: string): AssociationRecord {
   return associationRecord(world, association);
 }
 
-/** IMDS keeps what it serves until the new association settles (delivery-rules.ts, S5b). */
+/** IMDS keeps what it serves until the new association settles (world/delivery-rules.ts, S5b). */
 function replace(world: World, associationId: string, ref: ProfileRef): AssociationRecord {
   world.settleAll();
   const old = current(world, associationId);

@@ -1,4 +1,4 @@
-import { AwsFault } from "../control-plane.js";
+import { AwsFault } from "./control-plane.js";
 
 /**
  * The errors IAM and EC2 answer, with the codes, statuses and messages the

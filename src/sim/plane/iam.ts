@@ -1,7 +1,7 @@
-import type { ControlPlane, InstanceProfileRecord, RoleRecord } from "../control-plane.js";
-import { profileChanged, roleDeleted } from "../delivery-rules.js";
-import type { InstanceProfile, Role } from "../model.js";
-import type { World } from "../world.js";
+import type { ControlPlane, InstanceProfileRecord, RoleRecord } from "./control-plane.js";
+import { profileChanged, roleDeleted } from "../world/delivery-rules.js";
+import type { InstanceProfile, Role } from "../world/model.js";
+import type { World } from "../world/world.js";
 import { iamFaults } from "./faults.js";
 
 export type IamPlane = Pick<
@@ -48,7 +48,7 @@ function createRole(world: World, input: Parameters<IamPlane["createRole"]>[0]):
   return roleRecord(world.addRole(input.name, undefined, details));
 }
 
-/** IAM refuses while a profile holds the role; its sessions are revoked at once (delivery-rules.ts, S5d). */
+/** IAM refuses while a profile holds the role; its sessions are revoked at once (world/delivery-rules.ts, S5d). */
 function deleteRole(world: World, name: string): void {
   world.settleAll();
   const deleted = role(world, name);

@@ -12,7 +12,7 @@ import {
   type InstanceStateChange,
   type ProfileRef,
   type RoleRecord,
-} from "../../../src/sim/control-plane.js";
+} from "../../../src/sim/plane/control-plane.js";
 
 export const ACCOUNT = "111122223333";
 export const ADMIN = { accessKeyId: "AKIAADMINEXAMPLE0001", secretAccessKey: "adminSecretKeyExample/0123456789abcdefghi" };

@@ -30,21 +30,21 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     path: "*.CreateDate",
     moto: "<date.6digits>",
     sim: "<date>",
-    reason: "IAM prints whole seconds (PROTOCOL.md 4.4: 2012-05-09T15:45:35Z); moto prints microseconds.",
+    reason: "IAM prints whole seconds (docs/wire.md, IAM GetInstanceProfile: 2012-05-09T15:45:35Z); moto prints microseconds.",
   },
   {
     step: "*",
     path: "InstanceProfile.Tags",
     moto: "[]",
     sim: "absent",
-    reason: "IAM's GetInstanceProfile sample (PROTOCOL.md 4.4) has no Tags element for an untagged profile; moto sends an empty one.",
+    reason: "IAM's GetInstanceProfile sample (docs/wire.md, IAM GetInstanceProfile) has no Tags element for an untagged profile; moto sends an empty one.",
   },
   {
     step: "*",
     path: "InstanceProfile.Roles[0].MaxSessionDuration",
     moto: "3600",
     sim: "absent",
-    reason: "A role inside an instance profile carries Path, RoleName, RoleId, Arn, CreateDate and AssumeRolePolicyDocument only (PROTOCOL.md 4.4); moto prints its full role.",
+    reason: "A role inside an instance profile carries Path, RoleName, RoleId, Arn, CreateDate and AssumeRolePolicyDocument only (docs/wire.md, IAM GetInstanceProfile); moto prints its full role.",
   },
   {
     step: "*",
@@ -79,7 +79,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     path: "*.Timestamp",
     moto: "absent",
     sim: "<date.3digits>",
-    reason: "EC2 sends each association's timestamp (botocore model IamInstanceProfileAssociation.Timestamp, PROTOCOL.md 4.5); moto leaves it out.",
+    reason: "EC2 sends each association's timestamp (botocore model IamInstanceProfileAssociation.Timestamp, docs/wire.md, EC2 DescribeIamInstanceProfileAssociations); moto leaves it out.",
   },
   {
     step: "sts get-caller-identity (admin)",

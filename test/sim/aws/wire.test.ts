@@ -1,5 +1,5 @@
 /**
- * The API port on the wire, byte for byte where PROTOCOL.md gives the bytes:
+ * The API port on the wire, byte for byte where docs/wire.md gives the bytes:
  * envelopes, headers, escaping, and how it refuses what is not properly signed.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

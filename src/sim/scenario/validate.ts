@@ -1,4 +1,4 @@
-import { RolewatchError } from "../errors.js";
+import { RolewatchError } from "../../errors.js";
 
 /** A request to the simulator names something it does not have, or is out of shape. */
 export class SimInputError extends RolewatchError {}

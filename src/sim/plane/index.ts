@@ -1,15 +1,15 @@
 import type { ControlPlane } from "./control-plane.js";
-import { callerOf } from "./plane/caller.js";
-import { ec2Plane } from "./plane/ec2.js";
-import { iamPlane } from "./plane/iam.js";
-import type { World } from "./world.js";
+import { callerOf } from "./caller.js";
+import { ec2Plane } from "./ec2.js";
+import { iamPlane } from "./iam.js";
+import type { World } from "../world/world.js";
 
-export { ADMIN_USER_ID, ADMIN_USER_NAME } from "./plane/caller.js";
+export { ADMIN_USER_ID, ADMIN_USER_NAME } from "./caller.js";
 
 /**
  * IAM, EC2 and the STS caller lookup over a World, for the simulator's AWS API
  * port. Errors are AwsFaults as the real services answer them; what IMDS then
- * serves follows the delivery rules (delivery-rules.ts, SPEC S1-S7).
+ * serves follows the delivery rules (world/delivery-rules.ts, docs/contract.md, Field report, S1-S7).
  */
 export function worldControlPlane(world: World): ControlPlane {
   return {

@@ -1,17 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson } from "../http.js";
-import { SimInputError } from "../validate.js";
-import { parseApiFault, type ApiFault } from "./faults.js";
-import type { ApiStats } from "./stats.js";
+import { SimInputError } from "../scenario/validate.js";
+import { parseApiFault, type ApiFault } from "../aws/faults.js";
+import type { ApiStats } from "../aws/stats.js";
 
 /**
- * The API port's part of the simulator's control path (beside the IMDS ones, on the IMDS port):
+ * The API port's part of the simulator's admin paths (beside the IMDS ones, on the IMDS port):
  *   PUT /rolewatch-sim/api-faults {"service":"iam","kind":"throttle","count":3}
  *   GET /rolewatch-sim/api-faults   DELETE /rolewatch-sim/api-faults   GET /rolewatch-sim/api-stats
  */
-export const API_CONTROL_PATHS = ["/rolewatch-sim/api-faults", "/rolewatch-sim/api-stats"] as const;
+export const API_ADMIN_PATHS = ["/rolewatch-sim/api-faults", "/rolewatch-sim/api-stats"] as const;
 
-export interface ApiControlTarget {
+export interface ApiAdminTarget {
   setFault(fault: ApiFault): void;
   clearFaults(): void;
   faults(): ApiFault[];
@@ -20,11 +20,11 @@ export interface ApiControlTarget {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-export function isApiControlPath(path: string): boolean {
-  return (API_CONTROL_PATHS as readonly string[]).includes(path);
+export function isApiAdminPath(path: string): boolean {
+  return (API_ADMIN_PATHS as readonly string[]).includes(path);
 }
 
-export async function handleApiControl(target: ApiControlTarget, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+export async function handleApiAdmin(target: ApiAdminTarget, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const method = req.method ?? "GET";
   const allowed = path.endsWith("api-stats") ? ["GET"] : ["GET", "PUT", "DELETE"];
   if (!allowed.includes(method)) return sendJson(res, 405, { error: `${method} not allowed on ${path} (allowed: ${allowed.join(", ")})` }, { Allow: allowed.join(", ") });

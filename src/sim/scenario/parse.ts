@@ -1,6 +1,8 @@
-import { ConfigError } from "../errors.js";
-import { MIN_ROTATION_HEADROOM_MS } from "./delivery.js";
-import type { Scenario, ScenarioAdmin, ScenarioCredentials, ScenarioDelays, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole } from "./scenario.js";
+import { ConfigError } from "../../errors.js";
+import {
+  MIN_ROTATION_HEADROOM_MS,
+  type Scenario, type ScenarioAdmin, type ScenarioCredentials, type ScenarioDelays, type ScenarioInstance, type ScenarioInstanceProfile, type ScenarioRole,
+} from "./scenario.js";
 import { array, object, onlyKeys, optionalInteger, optionalString, Problems, requiredString, type Json } from "./validate.js";
 
 // Name and id shapes from the IAM and EC2 API references.

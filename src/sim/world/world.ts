@@ -1,13 +1,12 @@
-import type { Clock } from "../clock.js";
-import type { AssociationState } from "./control-plane.js";
+import type { Clock } from "../../clock.js";
 import { CredentialChain, type RotationPolicy } from "./delivery.js";
 import { settle } from "./delivery-rules.js";
-import type { Association, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials } from "./model.js";
+import type { Association, AssociationState, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials, WorldModel } from "./model.js";
 import { cryptoRandom, ids, type Random } from "./random.js";
-import type { Scenario, ScenarioAdmin } from "./scenario.js";
+import type { Scenario, ScenarioAdmin } from "../scenario/scenario.js";
 import { SessionRegistry } from "./sessions.js";
-import { SimInputError } from "./validate.js";
-import { populate, settings } from "./world-populate.js";
+import { SimInputError } from "../scenario/validate.js";
+import { populate, settings } from "./populate.js";
 
 export interface WorldOptions {
   clock: Clock;
@@ -26,7 +25,7 @@ export const EC2_TRUST_POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":
  * AccessKeyId. Changes that come due later are applied when the world is next
  * read at or after their time, so any clock works.
  */
-export class World {
+export class World implements WorldModel {
   readonly accountId: string;
   readonly region: string;
   readonly policy: RotationPolicy;
@@ -36,7 +35,7 @@ export class World {
   readonly instanceProfiles = new Map<string, InstanceProfile>();
   readonly instances = new Map<string, Instance>();
   readonly associations = new Map<string, Association>();
-  /** RoleId of each deleted role, with when: its sessions are revoked (SPEC S5). */
+  /** RoleId of each deleted role, with when: its sessions are revoked (docs/contract.md, Field report, S5). */
   readonly deletedRoles = new Map<string, number>();
   readonly sessions: SessionRegistry;
   readonly clock: Clock;
@@ -126,7 +125,7 @@ export class World {
     return (instance.delivery = { role: snapshot, deliveredAt: at, chain });
   }
 
-  /** IMDS stops rotating: the last credentials are served until they expire, then none (SPEC S1). */
+  /** IMDS stops rotating: the last credentials are served until they expire, then none (docs/contract.md, Field report, S1). */
   freeze(instanceId: string, at = this.clock.now()): void {
     this.served(instanceId, at);
     this.instance(instanceId).delivery?.chain.freeze(at);

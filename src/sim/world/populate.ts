@@ -1,9 +1,8 @@
 import { CredentialChain, EC2_ROTATION } from "./delivery.js";
-import type { Instance } from "./model.js";
+import type { Instance, WorldModel } from "./model.js";
 import { ids } from "./random.js";
-import { DEFAULT_ADMIN, DEFAULT_DELAYS, type Scenario, type ScenarioInstance } from "./scenario.js";
+import { DEFAULT_ADMIN, DEFAULT_DELAYS, type Scenario, type ScenarioInstance } from "../scenario/scenario.js";
 import { IDENTITY_ROLE_NAME } from "./sessions.js";
-import type { World } from "./world.js";
 
 /** The scenario's rotation policy, delays and admin key pair, defaults filled in. */
 export function settings(scenario: Scenario) {
@@ -20,7 +19,7 @@ export function settings(scenario: Scenario) {
 }
 
 /** Builds the scenario's roles, profiles and instances into an empty world; its associations start settled. */
-export function populate(world: World, scenario: Scenario): void {
+export function populate(world: WorldModel, scenario: Scenario): void {
   for (const r of scenario.roles) world.addRole(r.name, r.roleId);
   for (const p of scenario.instanceProfiles) {
     world.addInstanceProfile(p.name, p.instanceProfileId).role = p.role ?? null;
@@ -28,7 +27,7 @@ export function populate(world: World, scenario: Scenario): void {
   for (const spec of scenario.instances) addInstance(world, spec);
 }
 
-export function addInstance(world: World, spec: ScenarioInstance): Instance {
+export function addInstance(world: WorldModel, spec: ScenarioInstance): Instance {
   const { policy, sessions } = world;
   const instanceId = spec.instanceId ?? ids.instanceId(world.random);
   const launchedAt = spec.launchTime === undefined ? world.clock.now() : Date.parse(spec.launchTime);

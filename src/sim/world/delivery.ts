@@ -1,20 +1,6 @@
-const MINUTE = 60_000;
+import { EC2_ROTATION, MIN_ROTATION_HEADROOM_MS, type RotationPolicy } from "../scenario/scenario.js";
 
-/**
- * How EC2 refreshes instance credentials: "we make new credentials available at
- * least five minutes before the expiration of the old credentials" (IAM User
- * Guide, iam-roles-for-amazon-ec2); observed validity ~6 h, rotation about hourly
- * (PROTOCOL.md 5).
- */
-export interface RotationPolicy {
-  lifetimeMs: number;
-  rotationMs: number;
-}
-
-export const EC2_ROTATION: RotationPolicy = { lifetimeMs: 360 * MINUTE, rotationMs: 60 * MINUTE };
-
-/** New credentials must be available at least this long before the old ones expire. */
-export const MIN_ROTATION_HEADROOM_MS = 5 * MINUTE;
+export { EC2_ROTATION, MIN_ROTATION_HEADROOM_MS, type RotationPolicy };
 
 interface Issued {
   issuedAt: number;
@@ -27,8 +13,8 @@ interface Issued {
  * rotations that happened meanwhile, each issued at the time it happened.
  *
  * A frozen chain no longer rotates: its last credentials are served until they
- * expire, then nothing (the field report's role removal, SPEC S1). A resumed
- * one goes on with the same credentials until its next rotation (SPEC S2).
+ * expire, then nothing (the field report's role removal, docs/contract.md, Field report, S1). A resumed
+ * one goes on with the same credentials until its next rotation (docs/contract.md, Field report, S2).
  */
 export class CredentialChain<T extends Issued> {
   #current: T;

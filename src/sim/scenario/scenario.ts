@@ -1,6 +1,21 @@
-import YAML from "yaml";
-import { ConfigError } from "../errors.js";
-import { parseScenario } from "./scenario-parse.js";
+// Where the simulator starts: the world, and how EC2 rotates its credentials.
+const MINUTE = 60_000;
+
+/**
+ * How EC2 refreshes instance credentials: "we make new credentials available at
+ * least five minutes before the expiration of the old credentials" (IAM User
+ * Guide, iam-roles-for-amazon-ec2); observed validity ~6 h, rotation about hourly
+ * (docs/wire.md, Credential delivery).
+ */
+export interface RotationPolicy {
+  lifetimeMs: number;
+  rotationMs: number;
+}
+
+export const EC2_ROTATION: RotationPolicy = { lifetimeMs: 360 * MINUTE, rotationMs: 60 * MINUTE };
+
+/** New credentials must be available at least this long before the old ones expire. */
+export const MIN_ROTATION_HEADROOM_MS = 5 * MINUTE;
 
 /**
  * The world a simulator starts from. Optional ids are minted at start; give
@@ -46,21 +61,21 @@ export interface ScenarioInstance {
   launchTime?: string;
 }
 
-/** Defaults: EC2_ROTATION (delivery.ts). */
+/** Defaults: EC2_ROTATION. */
 export interface ScenarioCredentials {
   lifetimeSeconds?: number;
   rotationSeconds?: number;
 }
 
-/** How long the control plane's changes take to reach IMDS (delivery-rules.ts). */
+/** How long the control plane's changes take to reach IMDS (world/delivery-rules.ts). */
 export interface ScenarioDelays {
-  /** A role swapped in the profile reaches IMDS this long after the change (SPEC S3). */
+  /** A role swapped in the profile reaches IMDS this long after the change (docs/contract.md, Field report, S3). */
   swapSeconds?: number;
-  /** An association stays `associating` this long, then IMDS delivers (SPEC S5). */
+  /** An association stays `associating` this long, then IMDS delivers (docs/contract.md, Field report, S5). */
   associationSeconds?: number;
 }
 
-/** The field report saw a swap reach IMDS after 54 minutes (SPEC S3); "a few seconds" for an association is this project's choice. */
+/** The field report saw a swap reach IMDS after 54 minutes (docs/contract.md, Field report, S3); "a few seconds" for an association is this project's choice. */
 export const DEFAULT_DELAYS = { swapSeconds: 3240, associationSeconds: 5 } as const;
 
 export interface ScenarioAdmin {
@@ -79,7 +94,7 @@ export const DEFAULT_ADMIN: ScenarioAdmin = {
   secretAccessKey: "rolewatchSimulatorAdminSecretKey/EXAMPLE",
 };
 
-/** The field report's setup (SPEC S1-S7): RedRole in profile MyInPr on one running instance; BlueRole spare. */
+/** The field report's setup (docs/contract.md, Field report, S1-S7): RedRole in profile MyInPr on one running instance; BlueRole spare. */
 export function defaultScenario(): Scenario {
   return {
     accountId: "111122223333",
@@ -101,15 +116,4 @@ export function defaultScenario(): Scenario {
       },
     ],
   };
-}
-
-/** Parses a scenario file, YAML or JSON (JSON is YAML); throws ConfigError listing every problem. */
-export function loadScenario(text: string): Scenario {
-  let value: unknown;
-  try {
-    value = YAML.parse(text);
-  } catch (error) {
-    throw new ConfigError([`scenario: not valid YAML or JSON: ${(error as Error).message}`]);
-  }
-  return parseScenario(value);
 }

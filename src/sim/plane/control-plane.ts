@@ -1,12 +1,13 @@
-import { RolewatchError } from "../errors.js";
+import { RolewatchError } from "../../errors.js";
+import type { AssociationState } from "../world/model.js";
 
 /**
  * The control plane the simulator's AWS API port serves: IAM, EC2 and the
  * STS caller lookup. The world implements it with the field report's
- * delivery rules (SPEC S1-S7); the API port only speaks the wire protocol.
+ * delivery rules (docs/contract.md, Field report, S1-S7); the API port only speaks the wire protocol.
  */
 
-/** An AWS error the API port turns into its XML envelope (PROTOCOL.md 4.3, 4.5). */
+/** An AWS error the API port turns into its XML envelope (docs/wire.md, Query errors and EC2 DescribeIamInstanceProfileAssociations). */
 export class AwsFault extends RolewatchError {
   constructor(
     readonly code: string,
@@ -38,7 +39,7 @@ export interface InstanceProfileRecord {
   roles: RoleRecord[];
 }
 
-export type AssociationState = "associating" | "associated" | "disassociating" | "disassociated";
+export type { AssociationState };
 
 export interface AssociationRecord {
   associationId: string;

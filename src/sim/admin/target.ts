@@ -1,8 +1,8 @@
-import type { ControlTarget } from "./control.js";
-import type { ImdsHandlerContext } from "./imds/handler.js";
+import type { ImdsAdminTarget } from "./imds.js";
+import type { ImdsHandlerContext } from "../imds/handler.js";
 
-/** What the control path (`/rolewatch-sim/...`) acts on: one simulator's IMDS and its instance. */
-export function controlTarget(ctx: ImdsHandlerContext): ControlTarget {
+/** What the admin paths (`/rolewatch-sim/...`) act on: one simulator's IMDS and its instance. */
+export function imdsAdminTarget(ctx: ImdsHandlerContext): ImdsAdminTarget {
   const { world, instanceId, faults, tokens } = ctx;
   return {
     setFault: (fault) => faults.set(fault),

@@ -1,9 +1,8 @@
-import type { Delivery, Instance, InstanceProfile, Role } from "./model.js";
-import type { World } from "./world.js";
+import type { Delivery, Instance, InstanceProfile, Role, WorldModel } from "./model.js";
 
 /**
  * How IMDS delivers role credentials as the control plane changes, after the
- * field report (seed/000_*.txt, SPEC section 1). Each row is a test named
+ * field report (docs/contract.md, Field report). Each row is a test named
  * after its id in test/sim/delivery-rules.test.ts. "Profile" is the instance
  * profile of the instance's settled association; "delivered" the role whose
  * credentials IMDS serves, told apart by RoleId.
@@ -28,11 +27,11 @@ import type { World } from "./world.js";
  * |     | profile, as IAM requires)                | serves them until the next hourly point, when its refresh fails:     |                                             |
  * |     |                                          | then the profile's role (new) or no role                             |                                             |
  * | S6  | a role deleted and re-created, same name | a different role (new RoleId): S3 applies; old sessions keep the old | "can accommodate any role"                  |
- * | S7  | time                                     | new credentials every hour, valid 6 h, never within 5 min of expiry  | PROTOCOL.md 5                               |
+ * | S7  | time                                     | new credentials every hour, valid 6 h, never within 5 min of expiry  | docs/wire.md, Credential delivery           |
  */
 
 /** Applies, in time order, every pending delivery due at or before `at`. */
-export function settle(world: World, instance: Instance, at: number): void {
+export function settle(world: WorldModel, instance: Instance, at: number): void {
   for (;;) {
     const next = nextDue(instance);
     if (next === null || next.at > at) return;
@@ -50,14 +49,14 @@ function nextDue(instance: Instance): { at: number; kind: "association" | "refre
 }
 
 /** IMDS fetches credentials for the profile's current role, issued at `at` (S3, S5). */
-function deliverProfileRole(world: World, instance: Instance, at: number): void {
+function deliverProfileRole(world: WorldModel, instance: Instance, at: number): void {
   const profile = instance.attached && world.profileOf(instance.attached);
   const role = instance.state === "running" ? (profile?.role ?? null) : null;
   world.deliver(instance.instanceId, role, at);
 }
 
 /** S1, S2, S3, S6: the role held by `profile` changed at `at`. */
-export function profileChanged(world: World, profile: InstanceProfile, at: number): void {
+export function profileChanged(world: WorldModel, profile: InstanceProfile, at: number): void {
   const role = profile.role === null ? null : (world.roles.get(profile.role) ?? null);
   for (const instance of world.instances.values()) {
     if (instance.state !== "running" || !holds(world, instance, profile)) continue;
@@ -85,13 +84,13 @@ export function followRole(delivery: Delivery | null, roleId: string | null, swa
 }
 
 /** Only a settled association follows its profile; a pending one delivers the profile's role when it settles. */
-function holds(world: World, instance: Instance, profile: InstanceProfile): boolean {
+function holds(world: WorldModel, instance: Instance, profile: InstanceProfile): boolean {
   const { attached, association } = instance;
   return attached !== null && attached === association && world.profileOf(attached) === profile;
 }
 
 /** S5d: `role` was deleted at `at`. */
-export function roleDeleted(world: World, role: Role, at: number): void {
+export function roleDeleted(world: WorldModel, role: Role, at: number): void {
   for (const instance of world.instances.values()) {
     const chain = instance.delivery?.role.roleId === role.roleId ? instance.delivery.chain : null;
     if (chain) instance.pending.revokeAt ??= chain.nextRotationAfter(at);
@@ -99,19 +98,19 @@ export function roleDeleted(world: World, role: Role, at: number): void {
 }
 
 /** S5a. */
-export function instanceStopped(world: World, instance: Instance, at: number): void {
+export function instanceStopped(world: WorldModel, instance: Instance, at: number): void {
   instance.state = "stopped";
   world.deliver(instance.instanceId, null, at);
 }
 
 /** S5a: a start delivers at once; an association still settling delivers when it settles. */
-export function instanceStarted(world: World, instance: Instance, at: number): void {
+export function instanceStarted(world: WorldModel, instance: Instance, at: number): void {
   instance.state = "running";
   if (instance.attached !== null && instance.attached === instance.association) deliverProfileRole(world, instance, at);
 }
 
 /** S5c. */
-export function disassociated(world: World, instance: Instance, at: number): void {
+export function disassociated(world: WorldModel, instance: Instance, at: number): void {
   if (instance.association) instance.association.endedAt = at;
   instance.association = null;
   instance.attached = null;

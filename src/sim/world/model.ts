@@ -1,6 +1,8 @@
-import type { CredentialChain } from "./delivery.js";
-import type { InstanceState } from "./scenario.js";
-import type { Session } from "./sessions.js";
+import type { Clock } from "../../clock.js";
+import type { InstanceState } from "../scenario/scenario.js";
+import type { CredentialChain, RotationPolicy } from "./delivery.js";
+import type { Random } from "./random.js";
+import type { Session, SessionRegistry } from "./sessions.js";
 
 // The simulated world's entities, as IAM, EC2 and IMDS see them.
 
@@ -34,6 +36,9 @@ export interface InstanceProfile {
  * The profile is recorded by name and id: a profile deleted and re-created
  * under the same name is another profile.
  */
+/** EC2's association states (docs/wire.md, EC2 DescribeIamInstanceProfileAssociations). */
+export type AssociationState = "associating" | "associated" | "disassociating" | "disassociated";
+
 export interface Association {
   associationId: string;
   instanceId: string;
@@ -48,7 +53,7 @@ export interface Association {
   endedAt: number | null;
 }
 
-/** One rotation's credentials. With HttpTokens=optional IMDS serves distinct IMDSv1 ones (PROTOCOL.md 5). */
+/** One rotation's credentials. With HttpTokens=optional IMDS serves distinct IMDSv1 ones (docs/wire.md, Credential delivery). */
 export interface Issue {
   issuedAt: number;
   expiresAt: number;
@@ -74,9 +79,9 @@ export interface ServedCredentials {
 
 /** Deliveries that come due later (delivery-rules.ts), applied when the world is next read at or after them. */
 export interface PendingDelivery {
-  /** A swap to the profile's current role (SPEC S3). */
+  /** A swap to the profile's current role (docs/contract.md, Field report, S3). */
   swapAt: number | null;
-  /** The delivered role was deleted: its next refresh fails (SPEC S5). */
+  /** The delivered role was deleted: its next refresh fails (docs/contract.md, Field report, S5). */
   revokeAt: number | null;
 }
 
@@ -94,6 +99,28 @@ export interface Instance {
   attached: Association | null;
   delivery: Delivery | null;
   pending: PendingDelivery;
-  /** The instance identity role, always present (PROTOCOL.md 2.6). */
+  /** The instance identity role, always present (docs/wire.md, Instance identity role). */
   identity: CredentialChain<Session>;
+}
+
+/**
+ * What the delivery rules and the scenario loader use of the world (world.ts
+ * implements it), so that neither imports the class that calls them.
+ */
+export interface WorldModel {
+  readonly accountId: string;
+  readonly region: string;
+  readonly policy: RotationPolicy;
+  readonly delays: { swapMs: number; associationMs: number };
+  readonly roles: Map<string, Role>;
+  readonly instanceProfiles: Map<string, InstanceProfile>;
+  readonly instances: Map<string, Instance>;
+  readonly sessions: SessionRegistry;
+  readonly clock: Clock;
+  readonly random: Random;
+  addRole(name: string, roleId?: string): Role;
+  addInstanceProfile(name: string, instanceProfileId?: string): InstanceProfile;
+  associate(instance: Instance, profile: InstanceProfile, at?: number): Association;
+  profileOf(association: Association): InstanceProfile | null;
+  deliver(instanceId: string, roleName: string | null, at?: number): Delivery | null;
 }

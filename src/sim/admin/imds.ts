@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isoSeconds } from "../clock.js";
-import { readBody, sendJson } from "./http.js";
-import { parseFault, type Fault } from "./imds/faults.js";
-import type { ImdsStats } from "./imds/stats.js";
-import type { ServedCredentials } from "./model.js";
-import { isObject, SimInputError } from "./validate.js";
+import { isoSeconds } from "../../clock.js";
+import { readBody, sendJson } from "../http.js";
+import { parseFault, type Fault } from "../imds/faults.js";
+import type { ImdsStats } from "../imds/stats.js";
+import type { ServedCredentials } from "../world/model.js";
+import { isObject, SimInputError } from "../scenario/validate.js";
 
 /**
  * A path no real IMDS has, so a standalone simulator can be driven with curl:
@@ -13,11 +13,11 @@ import { isObject, SimInputError } from "./validate.js";
  *   POST /rolewatch-sim/deliver {"role":"BlueRole"} or {"role":null}      GET /rolewatch-sim/stats
  * Faults do not apply to it.
  */
-export const CONTROL_PREFIX = "/rolewatch-sim/";
+export const ADMIN_PREFIX = "/rolewatch-sim/";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-export interface ControlTarget {
+export interface ImdsAdminTarget {
   setFault(fault: Fault): void;
   clearFaults(): void;
   faults(): Fault[];
@@ -28,7 +28,7 @@ export interface ControlTarget {
   stats(): ImdsStats;
 }
 
-type Route = Partial<Record<string, (target: ControlTarget, body: unknown) => [number, unknown]>>;
+type Route = Partial<Record<string, (target: ImdsAdminTarget, body: unknown) => [number, unknown]>>;
 
 const routes: Record<string, Route> = {
   faults: {
@@ -54,10 +54,10 @@ const routes: Record<string, Route> = {
   stats: { GET: (t) => [200, t.stats()] },
 };
 
-export async function handleControl(target: ControlTarget, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  const name = path.slice(CONTROL_PREFIX.length);
+export async function handleImdsAdmin(target: ImdsAdminTarget, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const name = path.slice(ADMIN_PREFIX.length);
   const route = Object.hasOwn(routes, name) ? routes[name] : undefined;
-  if (!route) return sendJson(res, 404, { error: `no control path ${path}`, paths: Object.keys(routes).map((r) => CONTROL_PREFIX + r) });
+  if (!route) return sendJson(res, 404, { error: `no admin path ${path}`, paths: Object.keys(routes).map((r) => ADMIN_PREFIX + r) });
   const method = req.method ?? "GET";
   const action = Object.hasOwn(route, method) ? route[method] : undefined;
   const allow = Object.keys(route).join(", ");

@@ -1,6 +1,6 @@
 import { ids, type Random } from "./random.js";
 
-/** The name STS gives the instance identity role (PROTOCOL.md 2.6). */
+/** The name STS gives the instance identity role (docs/wire.md, Instance identity role). */
 export const IDENTITY_ROLE_NAME = "aws:ec2-instance";
 
 /**
@@ -15,9 +15,9 @@ export interface Session {
   roleName: string;
   /** null for the instance identity role, which is not an IAM role. */
   roleId: string | null;
-  /** EC2 names instance-profile sessions after the instance id (PROTOCOL.md 4.2). */
+  /** EC2 names instance-profile sessions after the instance id (docs/wire.md, STS GetCallerIdentity). */
   sessionName: string;
-  /** `ec2:RoleDelivery`: "1.0" for credentials served to IMDSv1, "2.0" for IMDSv2 (PROTOCOL.md 5). */
+  /** `ec2:RoleDelivery`: "1.0" for credentials served to IMDSv1, "2.0" for IMDSv2 (docs/wire.md, Credential delivery). */
   roleDelivery: "1.0" | "2.0";
   issuedAt: number;
   expiresAt: number;

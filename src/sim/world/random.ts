@@ -46,7 +46,7 @@ export const ids = {
   sessionToken: (r: Random) => `IQoJb3JpZ2luX2Vj${r.bytes(720).toString("base64")}`,
   /**
    * 56 characters like the captured `AQAEAIXkhdOR3sIqAVRdg0mVAdHYRr_fkfFDU7SDzH9whlWZJwANKg==`
-   * (PROTOCOL.md 1.1): base64url of 40 bytes, padding kept, starting with bytes 01 00 04 00.
+   * (docs/wire.md, IMDSv2 token): base64url of 40 bytes, padding kept, starting with bytes 01 00 04 00.
    */
   imdsToken: (r: Random) =>
     Buffer.concat([Buffer.from([1, 0, 4, 0]), r.bytes(36)]).toString("base64").replace(/\+/g, "-").replace(/\//g, "_"),

@@ -1,0 +1,131 @@
+import type { Clock } from "../clock.js";
+import type { AwsApi } from "./aws/index.js";
+import type { ApiFault, ApiStats } from "./aws/index.js";
+import type { AwsBackend, AwsBackendOptions } from "./backend/index.js";
+import type { LoopbackServer } from "./http.js";
+import type { Fault } from "./imds/faults.js";
+import type { ImdsHandlerContext } from "./imds/handler.js";
+import type { HttpTokens } from "./imds/protocol.js";
+import type { ImdsStats } from "./imds/stats.js";
+import type { ImdsAdminTarget } from "./admin/index.js";
+import type { ControlPlane } from "./plane/control-plane.js";
+import type { Scenario } from "./scenario/scenario.js";
+import type { ServedCredentials } from "./world/model.js";
+import type { World } from "./world/world.js";
+
+export interface SimulatorOptions {
+  /** Default systemClock; tests pass a ManualClock. */
+  clock?: Clock;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port. */
+  imdsPort?: number;
+  /** The AWS API port (STS, IAM, EC2); default 0: a free port. */
+  awsPort?: number;
+  /**
+   * A request signature's date must be within 15 min of one of these; default
+   * the simulator's clock and the real time (clients in other processes sign
+   * with the real time, an agent in-process with the clock it was given).
+   */
+  signingClocks?: readonly Clock[];
+  /** Default defaultScenario(), the field report's setup. */
+  scenario?: Scenario;
+  /** Default "required"; "optional" also serves IMDSv1 (token-less reads get distinct IMDSv1 credentials). */
+  httpTokens?: HttpTokens;
+  /** The instance this IMDS belongs to; default the scenario's first (with awsBackend: the backend's first running one). */
+  instanceId?: string;
+  /**
+   * IMDS serves credentials minted by this AWS implementation (sts:AssumeRole),
+   * following the association and profile it holds for the instance; the
+   * world then has the backend's account and instance, and no roles of its own.
+   */
+  awsBackend?: AwsBackendOptions;
+  /** Mint the same ids, keys and tokens every run. */
+  seed?: string;
+}
+
+export interface Simulator {
+  /** e.g. "http://127.0.0.1:41234", no trailing slash. */
+  imdsUrl: string;
+  /** The AWS API endpoint for STS, IAM and EC2 alike, e.g. "http://127.0.0.1:41235". */
+  awsUrl: string;
+  world: World;
+  instanceId: string;
+  /** IAM, EC2 and the STS caller lookup over the world, for the AWS API port. */
+  controlPlane: ControlPlane;
+  /** Present with the awsBackend option. */
+  awsBackend?: AwsBackend;
+  setFault(fault: Fault): void;
+  clearFaults(): void;
+  faults(): Fault[];
+  /** Forgets every issued token: the next read with an old one gets 401. */
+  revokeTokens(): void;
+  /** New credentials now, as an hourly rotation would mint them. */
+  rotateNow(): void;
+  /** IMDS serves `role`'s credentials (new ones) from now on, or none with null. */
+  deliver(role: string | null): void;
+  /** What IMDS serves now to a token holder. */
+  served(): ServedCredentials | null;
+  stats(): ImdsStats;
+  /** Throttles or denies API calls from now on (docs/contract.md, Simulator admin paths); one per service, kind and action. */
+  setApiFault(fault: ApiFault): void;
+  clearApiFaults(): void;
+  apiFaults(): ApiFault[];
+  /** Calls per `service:Action` and errors per code on the AWS API port. */
+  apiStats(): ApiStats;
+  /**
+   * Every secret handed out so far: the secret keys and session tokens of all
+   * sessions, and the IMDS tokens. What a leak scan of logs and exports looks for.
+   */
+  issuedSecrets(): string[];
+  /** Closes the server, destroys every open socket, and abandons delayed answers. */
+  close(): Promise<void>;
+}
+
+/** The running parts of one simulator, as startSimulator wired them. */
+export interface SimulatorParts {
+  ctx: ImdsHandlerContext;
+  imdsAdmin: ImdsAdminTarget;
+  controlPlane: ControlPlane;
+  aws: AwsApi;
+  server: LoopbackServer;
+  backend: AwsBackend | undefined;
+  closing: AbortController;
+}
+
+/** The Simulator handle over its parts; close() is idempotent. */
+export function simulatorHandle(parts: SimulatorParts): Simulator {
+  const { ctx, imdsAdmin, controlPlane, aws, server, backend, closing } = parts;
+  const { world, instanceId } = ctx;
+  let closed: Promise<void> | undefined;
+  return {
+    imdsUrl: server.url,
+    awsUrl: aws.url,
+    world,
+    instanceId,
+    controlPlane,
+    ...(backend ? { awsBackend: backend } : {}),
+    setFault: imdsAdmin.setFault,
+    clearFaults: imdsAdmin.clearFaults,
+    faults: imdsAdmin.faults,
+    revokeTokens: () => void imdsAdmin.revokeTokens(),
+    rotateNow: () => void imdsAdmin.rotateNow(),
+    deliver: (role) => void imdsAdmin.deliver(role),
+    served: () => world.served(instanceId),
+    stats: imdsAdmin.stats,
+    setApiFault: aws.setFault,
+    clearApiFaults: aws.clearFaults,
+    apiFaults: aws.faults,
+    apiStats: aws.stats,
+    issuedSecrets: () => [
+      ...[...world.sessions.all()].flatMap((s) => [s.secretAccessKey, s.sessionToken]),
+      ...ctx.tokens.issued(),
+    ],
+    close: () => {
+      closing.abort(new Error("simulator closed"));
+      backend?.close();
+      closed ??= Promise.all([server.close(), aws.close()]).then(() => undefined);
+      return closed;
+    },
+  };
+}
