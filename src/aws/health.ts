@@ -1,5 +1,5 @@
 import type { Events } from "../observe/events.js";
-import type { ControlPlaneApi } from "../observe/labels.js";
+import type { ControlPlaneApi } from "./labels.js";
 import type { Metrics } from "../observe/metrics.js";
 import { controlPlaneOutcome, type Classified } from "./classify.js";
 

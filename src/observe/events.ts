@@ -4,7 +4,8 @@ import type { DriftKind, Severity } from "../drift/kinds.js";
 import type { ImdsFailure } from "../errors.js";
 import { createEcsLogger, ECS_VERSION, SEVERITY_SCORE } from "./ecs-logger.js";
 import { changeEvents, driftEvents, errorFields, healthEvents, lifecycleEvents, type Line } from "./event-lines.js";
-import type { ControlPlaneApi, RoleSource } from "./labels.js";
+import type { ControlPlaneApi } from "../aws/labels.js";
+import type { RoleSource } from "./labels.js";
 
 export type { EventAction } from "./event-lines.js";
 
