@@ -1,0 +1,33 @@
+import type { ControlPlaneApi } from "../aws/labels.js";
+import type { DriftKind, Severity } from "../drift/kinds.js";
+import type { ImdsFailure } from "../errors.js";
+import type { RoleSource } from "./labels.js";
+
+/**
+ * One function per log event, so that each event's fields are written in one
+ * place. Times are milliseconds since the epoch and are written as ISO 8601.
+ * Emitted on transitions, not on every poll (SPEC 4.5).
+ */
+export interface Events {
+  /** Adds `cloud.*` to every later event. */
+  setInstance(instance: { id: string; accountId: string; region: string }): void;
+  /** `config` must already be free of secrets. */
+  agentStarted(e: { version: string; config: object }): void;
+  agentStopping(e: { signal: string }): void;
+  imdsUnavailable(e: { failure: ImdsFailure; path: string; status?: number }): void;
+  imdsRecovered(e: { downSeconds: number }): void;
+  /** AccessKeyIds are written: CloudTrail correlates on them. */
+  credentialsRotated(e: { accessKeyId: string; previousAccessKeyId: string | null; expiration: number | null; lastUpdated: number | null }): void;
+  roleChanged(e: { source: RoleSource; from: string | null; to: string | null }): void;
+  /** `from`/`to`: instance profile ARNs. */
+  profileChanged(e: { from: string | null; to: string | null }): void;
+  controlPlaneUnavailable(e: { api: ControlPlaneApi; reason: string }): void;
+  controlPlaneRecovered(e: { api: ControlPlaneApi; downSeconds: number }): void;
+  driftDetected(e: { kind: DriftKind; severity: Severity; since: number; detail: string }): void;
+  driftResolved(e: { kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string }): void;
+  /** The state file could not be used (missing, corrupt, unwritable); `problem` says which, for a person. */
+  stateProblem(e: { problem: string; path: string }): void;
+  /** A free-form line, for what no event above describes. */
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, cause?: unknown, fields?: Record<string, unknown>): void;
+}
