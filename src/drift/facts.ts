@@ -1,16 +1,26 @@
 import { servedKey } from "./imds.js";
 import type { AwsSeen, ImdsRead, PollInput, Seen, StsSeen } from "./input.js";
 import type { Known, Observation, StsFacts } from "./observation.js";
+import type { DriftState } from "./state.js";
 
 /**
  * The AccessKeyId STS last answered about. An STS answer is about one
  * AccessKeyId, whose identity does not change, so it holds for as long as
- * IMDS serves that key: this and `factsOf` are the one place that decides it.
+ * IMDS serves that key. This file is the one place that decides it: which
+ * answer the fold sees (`factsOf`), and which RoleId it remembers.
  */
 export function nextStsKey(prev: string | null, input: PollInput): string | null {
   const sts = input.aws?.sts;
   if (!input.imds.ok || sts === undefined || sts.state === "never" || !sts.fresh) return prev;
   return servedKey(input.imds);
+}
+
+/** The served session's RoleId, as STS last confirmed it for the key IMDS serves now. */
+export function rememberRoleId(state: DriftState, o: Observation): DriftState["sts"] {
+  const key = o.imds.state === "ok" ? o.imds.value.accessKeyId : state.sts?.accessKeyId ?? null;
+  if (key === null) return null;
+  if (o.sts.state === "ok" && o.sts.value.outcome === "accepted") return { accessKeyId: key, roleId: o.sts.value.roleId };
+  return state.sts?.accessKeyId === key ? state.sts : null;
 }
 
 /**
