@@ -29,7 +29,7 @@ export async function startDaemon(input: { argv: readonly string[]; env: Env; cl
   const events = createEvents({ clock, level: config.log.level, version: VERSION });
   for (const warning of warnings) events.warn(warning);
   const metrics = createMetrics({ version: VERSION });
-  const agent = buildAgent(config, { clock, metrics, events, env, persist: true });
+  const agent = buildAgent(config, { clock, env, publish: { metrics, events, persist: true } });
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,

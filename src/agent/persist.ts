@@ -1,4 +1,4 @@
-import type { StateStore } from "../drift/store.js";
+import type { StateStore } from "./state-store.js";
 import type { DriftState } from "../drift/state.js";
 import { emptyState } from "../drift/state.js";
 import type { Events } from "../observe/events.js";

@@ -3,7 +3,8 @@ import { isoSeconds } from "../clock.js";
 import type { DriftState } from "../drift/state.js";
 import { openDrifts } from "../drift/transition.js";
 import type { IdentityDocument, ImdsView } from "../imds/types.js";
-import type { ImdsRead } from "./imds-track.js";
+import type { ImdsRead } from "../drift/imds.js";
+import type { Observed } from "./observe.js";
 
 /**
  * The `check --json` and `/status` object (SPEC 4.2; contract/check-output.schema.json).
@@ -33,7 +34,20 @@ export interface ImdsSection {
   code: string | null;
 }
 
-export function imdsSection(read: ImdsRead): ImdsSection {
+/** The report of one poll: what it observed, and the drifts open after the fold. */
+export function reportOf(observed: Observed, state: DriftState): CheckReport {
+  const drifts = driftSection(state);
+  return {
+    status: statusOf(observed.imds.ok, drifts),
+    observedAt: isoSeconds(observed.started),
+    instance: instanceSection(observed.identity),
+    imds: imdsSection(observed.imds),
+    ...awsSections(observed.aws),
+    drifts,
+  };
+}
+
+export function imdsSection(read: ImdsRead<ImdsView>): ImdsSection {
   if (!read.ok) {
     const status = read.status === undefined ? "" : ` (HTTP ${read.status})`;
     return { reachable: false, error: `${read.failure} reading ${read.path}${status}`, ...emptyView };

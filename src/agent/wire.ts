@@ -2,40 +2,35 @@ import { AwsObserver, type SigningCredentials } from "../aws/index.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Env } from "../config/env.js";
-import { StateStore } from "../drift/store.js";
+import { emptyState } from "../drift/state.js";
 import { ConfigError } from "../errors.js";
 import { ImdsSession } from "../imds/session.js";
 import { readIdentity, readImds } from "../imds/read.js";
 import type { Events } from "../observe/events.js";
 import type { Metrics } from "../observe/metrics.js";
 import { Agent } from "./agent.js";
+import { Observer, type ImdsRequest, type ImdsSource } from "./observe.js";
 import { PersistedState } from "./persist.js";
+import { Publisher } from "./publish.js";
+import { StateStore } from "./state-store.js";
 import { Secret } from "../secret.js";
 
 export interface WireDeps {
   clock: Clock;
-  metrics: Metrics;
-  events: Events;
   /** Where AWS_ENDPOINT_URL* are read. */
   env: Env;
-  /** Keep drifts in `config.state.dir` across restarts (`run`), or in memory only (`check`). */
-  persist: boolean;
   random?: () => number;
+  /**
+   * Where `run` publishes: metrics, events, and drifts kept in
+   * `config.state.dir` across restarts (`persist`) or in memory only.
+   * Absent for `check`, which prints the report a poll returns.
+   */
+  publish?: { metrics: Metrics; events: Events; persist: boolean };
 }
 
 /** Builds the agent from its configuration: the one place `run` and `check` share. */
 export function buildAgent(config: Config, deps: WireDeps): Agent {
-  const { clock, metrics, events, env } = deps;
-  const session = new ImdsSession({
-    endpoint: config.imds.endpoint,
-    clock,
-    tokenTtlSeconds: config.imds.tokenTtlSeconds,
-    timeoutMs: config.imds.timeoutMs,
-    allowV1: config.imds.allowV1,
-    onRequest: (r) => metrics.imdsRequest(r.endpoint, r.code, r.seconds),
-    onTokenFetch: () => metrics.tokenFetched(),
-  });
-  const imds = { readView: () => readImds(session), readIdentity: () => readIdentity(session) };
+  const { clock, env, publish } = deps;
   const controlPlaneCredentials = config.controlPlane.credentials === "environment" ? environmentCredentials(env) : undefined;
   const aws = (identity: { instanceId: string; region: string }) =>
     new AwsObserver({
@@ -46,13 +41,39 @@ export function buildAgent(config: Config, deps: WireDeps): Agent {
       stsIntervalMs: config.sts.intervalMs,
       controlPlaneIntervalMs: config.controlPlane.intervalMs,
       association: config.controlPlane.association,
-      metrics,
-      events,
       env,
       ...(controlPlaneCredentials ? { controlPlaneCredentials } : {}),
     });
-  const state = new PersistedState(deps.persist ? new StateStore(config.state.dir) : null, events);
-  return new Agent({ clock, imds, aws, state, metrics, events });
+  const observer = new Observer({ clock, imds: imdsSource(config, clock), aws });
+  if (!publish) return new Agent({ observer, drift: emptyState(), publisher: null });
+  const state = new PersistedState(publish.persist ? new StateStore(config.state.dir) : null, publish.events);
+  const publisher = new Publisher({ metrics: publish.metrics, events: publish.events, state });
+  return new Agent({ observer, drift: state.state, publisher });
+}
+
+/** An IMDSv2 session whose requests are kept for the poll to return, not written anywhere. */
+function imdsSource(config: Config, clock: Clock): ImdsSource {
+  let requests: ImdsRequest[] = [];
+  let tokenFetches = 0;
+  const session = new ImdsSession({
+    endpoint: config.imds.endpoint,
+    clock,
+    tokenTtlSeconds: config.imds.tokenTtlSeconds,
+    timeoutMs: config.imds.timeoutMs,
+    allowV1: config.imds.allowV1,
+    onRequest: (r) => void requests.push(r),
+    onTokenFetch: () => void tokenFetches++,
+  });
+  return {
+    readView: () => readImds(session),
+    readIdentity: () => readIdentity(session),
+    takeRequests() {
+      const taken = { requests, tokenFetches };
+      requests = [];
+      tokenFetches = 0;
+      return taken;
+    },
+  };
 }
 
 /** The monitoring principal of `controlPlane.credentials: environment`, secrets wrapped at once. */

@@ -5,7 +5,7 @@
  * (src/aws/errors.ts), the SDK's ServiceExceptions (`Code`/`name`,
  * `$metadata.httpStatusCode`) and Node's network errors alike.
  */
-import type { ControlPlaneOutcome, StsOutcome } from "../observe/labels.js";
+import type { ControlPlaneOutcome, StsOutcome } from "./labels.js";
 import { NETWORK_ERROR_CODES } from "../net.js";
 import { AwsApiError, AwsResponseError, AwsTransportError } from "./errors.js";
 

@@ -1,5 +1,5 @@
 /** The agent's AWS side: what src/agent uses. */
-export { AwsObserver, BACKOFF_BASE_MS, type AwsObserverOptions, type ObserveInput } from "./observer.js";
+export { AwsObserver, BACKOFF_BASE_MS, type AwsCall, type AwsObservation, type AwsObserverOptions, type ObserveInput } from "./observer.js";
 export type { AwsViews, View } from "./views.js";
 export type { StsIdentity } from "./arn.js";
 export type { AssociationState, AssociationView, InstanceProfileView, ProfileRole } from "./parse.js";

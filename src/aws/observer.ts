@@ -1,12 +1,9 @@
 import type { Clock } from "../clock.js";
-import type { Events } from "../observe/events.js";
-import type { Metrics } from "../observe/metrics.js";
 import { queryApi, type AwsApi } from "./api.js";
 import type { StsIdentity } from "./arn.js";
 import { profileNameFromArn } from "./arn.js";
-import { stsOutcome, type FailureKind } from "./classify.js";
+import type { Classified, FailureKind } from "./classify.js";
 import type { Env } from "./endpoints.js";
-import { ControlPlaneHealth } from "./health.js";
 import type { AssociationView, InstanceProfileView } from "./parse.js";
 import { QUERY_DEFAULTS } from "./query.js";
 import { instancePhase, type Cadence } from "./schedule.js";
@@ -32,8 +29,6 @@ export interface AwsObserverOptions {
   controlPlaneIntervalMs: number;
   /** Whether EC2 DescribeIamInstanceProfileAssociations is called at all. */
   association: boolean;
-  metrics: Pick<Metrics, "stsRequest" | "controlPlane" | "controlPlaneRequest">;
-  events: Pick<Events, "controlPlaneUnavailable" | "controlPlaneRecovered">;
   /** The three calls; default: Query calls signed here, to the endpoints `env` names. */
   api?: AwsApi;
   /**
@@ -46,6 +41,16 @@ export interface AwsObserverOptions {
   env?: Env;
   timeoutMs?: number;
 }
+
+/** A call made in one observation, and how it ended (its message scrubbed of secrets). */
+export interface AwsCall {
+  api: "sts" | "iam" | "ec2";
+  at: number;
+  outcome: "ok" | Classified;
+}
+
+/** The views after one observation, and the calls it made to get them. */
+export type AwsObservation = AwsViews & { calls: AwsCall[] };
 
 export interface ObserveInput {
   /** The served credentials (every call is signed with exactly these); null when IMDS serves none. */
@@ -61,14 +66,13 @@ export interface ObserveInput {
  * The agent's AWS side (SPEC 2): STS on start, on every AccessKeyId change
  * and at least every `stsIntervalMs`; IAM and EC2 on start, on every change
  * seen in IMDS and every `controlPlaneIntervalMs` on this instance's slot;
- * each API with its own backoff (src/aws/schedule.ts). Records the STS and
- * control-plane metrics and the control-plane health events.
+ * each API with its own backoff (src/aws/schedule.ts). It observes only:
+ * what the answers mean is decided by the fold (src/drift/fold.ts).
  */
 export class AwsObserver {
   readonly #sts: Source<StsIdentity>;
   readonly #profile: Source<InstanceProfileView>;
   readonly #association: Source<AssociationView | null> | null;
-  readonly #health: ControlPlaneHealth;
   readonly #api: AwsApi;
 
   constructor(private readonly opts: AwsObserverOptions) {
@@ -87,14 +91,13 @@ export class AwsObserver {
     const answered = (kind: FailureKind) => kind !== "not-found";
     this.#profile = new Source(controlPlane, answered, random);
     this.#association = opts.association ? new Source(controlPlane, answered, random) : null;
-    this.#health = new ControlPlaneHealth(opts.metrics, opts.events);
   }
 
   get views(): AwsViews {
     return { sts: this.#sts.view, profile: this.#profile.view, association: this.#association?.view ?? "disabled" };
   }
 
-  async observe(input: ObserveInput): Promise<AwsViews> {
+  async observe(input: ObserveInput): Promise<AwsObservation> {
     const now = this.opts.clock.now();
     for (const source of [this.#sts, this.#profile, this.#association]) source?.age();
     this.#sts.noteChange(input.accessKeyIdChanged);
@@ -104,34 +107,35 @@ export class AwsObserver {
     const { credentials, profileArn } = input;
     // STS always checks the served credentials; the control plane may be read as another principal.
     const controlPlane = this.opts.controlPlaneCredentials ?? credentials;
-    await Promise.all([
+    const calls = await Promise.all([
       credentials ? this.#observeSts(now, credentials) : null,
       controlPlane && profileArn !== null ? this.#observeProfile(now, controlPlane, profileArn) : null,
       controlPlane ? this.#observeAssociation(now, controlPlane) : null,
     ]);
-    return this.views;
+    return { ...this.views, calls: calls.filter((c): c is AwsCall => c !== null) };
   }
 
-  async #observeSts(now: number, credentials: SigningCredentials): Promise<void> {
-    if (!this.#sts.due(now)) return;
+  async #observeSts(now: number, credentials: SigningCredentials): Promise<AwsCall | null> {
+    if (!this.#sts.due(now)) return null;
     const result = await this.#sts.call(now, credentials, () => this.#api.getCallerIdentity(credentials));
-    this.opts.metrics.stsRequest(stsOutcome(result.ok ? "ok" : result.failure.kind));
+    return { api: "sts", at: now, outcome: result.ok ? "ok" : result.failure };
   }
 
-  async #observeProfile(now: number, credentials: SigningCredentials, profileArn: string): Promise<void> {
+  async #observeProfile(now: number, credentials: SigningCredentials, profileArn: string): Promise<AwsCall | null> {
     const name = profileNameFromArn(profileArn);
     if (name === null) {
-      return this.#profile.fail(now, { kind: "error", code: "BadProfileArn", message: `not an instance profile ARN: ${profileArn}` });
+      this.#profile.fail(now, { kind: "error", code: "BadProfileArn", message: `not an instance profile ARN: ${profileArn}` });
+      return null;
     }
-    if (!this.#profile.due(now)) return;
+    if (!this.#profile.due(now)) return null;
     const result = await this.#profile.call(now, credentials, () => this.#api.getInstanceProfile(name, credentials));
-    this.#health.record("iam", now, result.ok ? "ok" : result.failure);
+    return { api: "iam", at: now, outcome: result.ok ? "ok" : result.failure };
   }
 
-  async #observeAssociation(now: number, credentials: SigningCredentials): Promise<void> {
+  async #observeAssociation(now: number, credentials: SigningCredentials): Promise<AwsCall | null> {
     const source = this.#association;
-    if (!source?.due(now)) return;
+    if (!source?.due(now)) return null;
     const result = await source.call(now, credentials, () => this.#api.describeAssociation(this.opts.instanceId, credentials));
-    this.#health.record("ec2", now, result.ok ? "ok" : result.failure);
+    return { api: "ec2", at: now, outcome: result.ok ? "ok" : result.failure };
   }
 }

@@ -1,9 +1,6 @@
 import { systemClock, type Clock } from "../clock.js";
 import { bool, loadConfig, optionsHelp } from "../config.js";
 import { buildAgent } from "../agent/wire.js";
-import { createEvents } from "../observe/events.js";
-import { createMetrics } from "../observe/metrics.js";
-import { VERSION } from "../version.js";
 import { checkText } from "./check-text.js";
 import { EXIT, type Command, type Io } from "./command.js";
 
@@ -25,10 +22,8 @@ with AWS_EC2_METADATA_SERVICE_ENDPOINT or --imds-endpoint.
 ${optionsHelp()}`,
     async run(io: Io) {
       const { config, flags } = loadConfig({ argv: io.argv, env: io.env, flags: FLAGS });
-      // Events go nowhere: check speaks through its report and its exit code.
-      const events = createEvents({ clock, level: "silent", version: VERSION });
-      const metrics = createMetrics({ version: VERSION });
-      const report = await buildAgent(config, { clock, metrics, events, env: io.env, persist: false }).poll();
+      // Nothing is published: check speaks through the report a poll returns and its exit code.
+      const report = await buildAgent(config, { clock, env: io.env }).poll();
       if (flags.json) io.out(JSON.stringify(report, null, 2) + "\n");
       else io.out(checkText(report, clock.now()));
       if (!report.imds.reachable) io.err(`rolewatch: IMDS cannot be read at ${config.imds.endpoint}: ${report.imds.error ?? "unknown error"}\n`);

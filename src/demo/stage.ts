@@ -61,7 +61,7 @@ export class Stage {
     const { config } = loadConfig({ argv, env, readFile: () => null });
     const destination = { write: (line: string) => void this.#record(line) };
     const events = createEvents({ clock: this.clock, version: VERSION, destination });
-    this.agent = buildAgent(config, { clock: this.clock, metrics: this.metrics, events, env, persist: true, random: () => 0.5 });
+    this.agent = buildAgent(config, { clock: this.clock, env, random: () => 0.5, publish: { metrics: this.metrics, events, persist: true } });
   }
 
   async poll(): Promise<CheckReport> {

@@ -1,4 +1,5 @@
 import { CONDITIONS } from "./conditions.js";
+import { rememberRoleId } from "./facts.js";
 import { DRIFT_KINDS, SEVERITY, type DriftKind, type Severity } from "./kinds.js";
 import type { Observation } from "./observation.js";
 import type { DriftState, OpenDrift } from "./state.js";
@@ -33,14 +34,6 @@ export function transition(state: DriftState, o: Observation, now: number): { st
     }
   }
   return { state: { ...state, open, sts }, events };
-}
-
-/** The served session's RoleId, as STS last confirmed it for the key IMDS serves now. */
-function rememberRoleId(state: DriftState, o: Observation): DriftState["sts"] {
-  const key = o.imds.state === "ok" ? o.imds.value.accessKeyId : state.sts?.accessKeyId ?? null;
-  if (key === null) return null;
-  if (o.sts.state === "ok" && o.sts.value.outcome === "accepted") return { accessKeyId: key, roleId: o.sts.value.roleId };
-  return state.sts?.accessKeyId === key ? state.sts : null;
 }
 
 /** The drifts open in a state, most severe first, as reports list them. */

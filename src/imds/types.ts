@@ -45,7 +45,8 @@ export interface ImdsView {
 }
 
 /** Which IMDS read a request served: a closed set, used as a metric label. */
-export type ImdsEndpointLabel = "token" | "iam-info" | "credentials-list" | "credentials" | "identity-document";
+export const IMDS_ENDPOINTS = ["token", "iam-info", "credentials-list", "credentials", "identity-document"] as const;
+export type ImdsEndpointLabel = (typeof IMDS_ENDPOINTS)[number];
 
 /** A request's outcome as a metric label: the HTTP status, or how it failed without one. */
 export type ImdsRequestCode = `${number}` | "timeout" | "error";

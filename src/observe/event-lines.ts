@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
 import { SEVERITY_SCORE } from "./ecs-logger.js";
-import type { Events } from "./event-types.js";
+import type { Events } from "./events-api.js";
 
 /** The `event.action` values of SPEC 4.5, exactly. */
 export type EventAction =

@@ -2,10 +2,10 @@ import type { DestinationStream } from "pino";
 import type { Clock } from "../clock.js";
 import { createEcsLogger, ECS_VERSION, SEVERITY_SCORE } from "./ecs-logger.js";
 import { changeEvents, driftEvents, errorFields, healthEvents, lifecycleEvents, type Line } from "./event-lines.js";
-import type { Events } from "./event-types.js";
+import type { Events } from "./events-api.js";
 
 export type { EventAction } from "./event-lines.js";
-export type { Events } from "./event-types.js";
+export type { Events } from "./events-api.js";
 
 export function createEvents(opts: { clock: Clock; level?: string; destination?: DestinationStream; version: string }): Events {
   const { clock } = opts;

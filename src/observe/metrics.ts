@@ -11,14 +11,13 @@ import {
 import {
   CONTROL_PLANE_APIS,
   CONTROL_PLANE_OUTCOMES,
-  IMDS_ENDPOINTS,
   STS_OUTCOMES,
   type ControlPlaneApi,
   type ControlPlaneOutcome,
-  type ImdsEndpoint,
-  type RoleSource,
   type StsOutcome,
-} from "./labels.js";
+} from "../aws/labels.js";
+import { IMDS_ENDPOINTS, type ImdsEndpointLabel } from "../imds/types.js";
+import type { RoleSource } from "./labels.js";
 
 /** Text exposition format 0.0.4: what every Prometheus version scrapes and `promtool` checks. */
 export const METRICS_CONTENT_TYPE: string = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -30,7 +29,7 @@ export const METRICS_CONTENT_TYPE: string = Registry.PROMETHEUS_CONTENT_TYPE;
 export interface Metrics {
   readonly registry: Registry;
   /** `code`: the HTTP status, or the failure (an ImdsFailure) when no status came back. */
-  imdsRequest(endpoint: ImdsEndpoint, code: string, seconds: number): void;
+  imdsRequest(endpoint: ImdsEndpointLabel, code: string, seconds: number): void;
   tokenFetched(): void;
   imdsUp(up: boolean): void;
   /** The served credentials' times; null when none are served (the series are removed). */

@@ -9,8 +9,6 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { AwsObserver, queryApi, type SigningCredentials } from "../../src/aws/index.js";
 import { ManualClock, systemClock } from "../../src/clock.js";
-import { createEvents } from "../../src/observe/events.js";
-import { createMetrics } from "../../src/observe/metrics.js";
 import { Secret } from "../../src/secret.js";
 import { motoServer, startMoto, type Moto } from "../support/aws-moto.js";
 import { requireTool } from "../support/require-tool.js";
@@ -92,11 +90,9 @@ describe("against moto_server, signed with the credentials of the instance's rol
   it("IAM says NoSuchEntity for a profile that does not exist, and the observer reads it as not-found", async (ctx) => {
     await setUp(ctx);
     const clock = new ManualClock(Date.parse("2026-11-29T08:00:00Z"));
-    const metrics = createMetrics({ version: "0.0.0-test" });
-    const events = createEvents({ clock, version: "0.0.0-test", destination: { write: () => undefined } });
     const observer = new AwsObserver({
       clock, random: Math.random, region: REGION, instanceId: world.instanceId, stsIntervalMs: 900_000, controlPlaneIntervalMs: 300_000,
-      association: true, metrics, events, env: { AWS_ENDPOINT_URL: moto?.url ?? "" },
+      association: true, env: { AWS_ENDPOINT_URL: moto?.url ?? "" },
     });
     const views = await observer.observe({ credentials: world.credentials, profileArn: "arn:aws:iam::123456789012:instance-profile/Gone", imdsChanged: true, accessKeyIdChanged: true });
     expect(views.profile).toMatchObject({ state: "failed", kind: "not-found", code: "NoSuchEntity", status: 404 });

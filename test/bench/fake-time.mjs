@@ -30,7 +30,7 @@ export async function fakeHost(instanceId) {
   const { config } = loadConfig({ argv: ["--imds-endpoint", sim.imdsUrl, "--state-dir", stateDir], env, readFile: () => null });
   const metrics = createMetrics({ version: "bench" });
   const events = createEvents({ clock, version: "bench", level: "info", destination: { write: () => {} } });
-  const agent = buildAgent(config, { clock, metrics, events, env, persist: true, random: () => 0.5 });
+  const agent = buildAgent(config, { clock, env, random: () => 0.5, publish: { metrics, events, persist: true } });
   return {
     clock,
     sim,

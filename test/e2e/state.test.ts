@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseState } from "../../src/drift/store.js";
+import { parseState } from "../../src/agent/state-store.js";
 import { Field, MINUTE } from "../support/field.js";
 
 let field: Field;

@@ -17,7 +17,7 @@ describe("the agent's IMDSv2 session token", () => {
     const { clock } = started;
     const { config } = loadConfig({ argv: ["--imds-endpoint", sim.imdsUrl], env: {}, readFile: () => null });
     const metrics = createMetrics({ version: "test" });
-    const agent = buildAgent(config, { clock, metrics, events: createEvents({ clock, level: "silent", version: "test" }), env: {}, persist: false });
+    const agent = buildAgent(config, { clock, env: {}, publish: { metrics, events: createEvents({ clock, level: "silent", version: "test" }), persist: false } });
     for (let poll = 0; poll < 1_000; poll++) {
       const report = await agent.poll();
       expect(report.imds.reachable).toBe(true);

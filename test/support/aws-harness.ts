@@ -1,9 +1,12 @@
 /**
- * An AwsObserver wired to real metrics and real log events, calling a
- * loopback fake AWS that answers success by default and whatever a test sets.
+ * An AwsObserver calling a loopback fake AWS that answers success by default
+ * and whatever a test sets; its calls folded into control-plane health and
+ * published to real metrics and real log events, as a poll does.
  */
+import { awsMetrics, publishEvent } from "../../src/agent/publish.js";
 import { AwsObserver, type AwsObserverOptions, type ObserveInput } from "../../src/aws/index.js";
 import { ManualClock } from "../../src/clock.js";
+import { foldHealth, type ControlPlaneHealth } from "../../src/drift/health.js";
 import { createEvents } from "../../src/observe/events.js";
 import { createMetrics, type Metrics } from "../../src/observe/metrics.js";
 import { Secret } from "../../src/secret.js";
@@ -60,8 +63,9 @@ export async function startHarness(options: Partial<AwsObserverOptions> = {}): P
   const events = createEvents({ clock, version: "0.0.0-test", destination: { write: (s: string) => void raw.push(s) } });
   const observer = new AwsObserver({
     clock, random: () => 0.5, region: "eu-west-1", instanceId: INSTANCE, stsIntervalMs: 15 * MIN, controlPlaneIntervalMs: 5 * MIN,
-    association: true, metrics, events, env: { AWS_ENDPOINT_URL: fake.url }, timeoutMs: 2000, ...options,
+    association: true, env: { AWS_ENDPOINT_URL: fake.url }, timeoutMs: 2000, ...options,
   });
+  let health: ControlPlaneHealth = {};
   return {
     clock, fake, answers, observer, metrics, raw,
     actions: () => raw.map((s) => (JSON.parse(s) as { event: { action?: string } }).event.action ?? ""),
@@ -70,7 +74,14 @@ export async function startHarness(options: Partial<AwsObserverOptions> = {}): P
       const match = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l));
       return match?.value;
     },
-    observe: (input = {}) => observer.observe({ credentials: served(), profileArn: PROFILE_ARN, imdsChanged: false, accessKeyIdChanged: false, ...input }),
+    async observe(input = {}) {
+      const aws = await observer.observe({ credentials: served(), profileArn: PROFILE_ARN, imdsChanged: false, accessKeyIdChanged: false, ...input });
+      const folded = foldHealth(health, aws.calls);
+      health = folded.health;
+      awsMetrics(metrics, aws, health);
+      for (const e of folded.events) publishEvent(events, metrics, e, null);
+      return aws;
+    },
     close: () => fake.close(),
   };
 }

@@ -58,7 +58,7 @@ export class Field {
     const { clock } = this;
     this.metrics = createMetrics({ version: "test" });
     const events = createEvents({ clock, version: "test", level: "debug", destination: { write: (s: string) => void this.lines.push(s) } });
-    this.agent = buildAgent(config, { clock, metrics: this.metrics, events, env: this.env, persist: true, random: () => 0.5 });
+    this.agent = buildAgent(config, { clock, env: this.env, random: () => 0.5, publish: { metrics: this.metrics, events, persist: true } });
   }
 
   /** Polls every `interval` of fake time for `duration`; resolves with the last report. */

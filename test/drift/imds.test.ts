@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { initialTrack, trackImds, type ImdsRead, type ImdsTrack } from "../../src/agent/imds-track.js";
+import { initialTrack, trackImds, type ImdsRead, type ImdsTrack } from "../../src/drift/imds.js";
 import type { ImdsView } from "../../src/imds/types.js";
 import { Secret } from "../../src/secret.js";
 

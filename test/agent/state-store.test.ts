@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emptyState, type DriftState } from "../../src/drift/state.js";
-import { parseState, StateStore } from "../../src/drift/store.js";
+import { parseState, StateStore } from "../../src/agent/state-store.js";
 
 const STATE: DriftState = {
   version: 1,

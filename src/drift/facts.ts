@@ -1,18 +1,37 @@
-import type { AwsViews, StsIdentity, View } from "../aws/index.js";
-import type { Known, Observation, StsFacts } from "../drift/observation.js";
-import type { IdentityDocument } from "../imds/types.js";
-import type { ImdsRead } from "./imds-track.js";
+import { servedKey } from "./imds.js";
+import type { AwsSeen, ImdsRead, PollInput, Seen, StsSeen } from "./input.js";
+import type { Known, Observation, StsFacts } from "./observation.js";
+import type { DriftState } from "./state.js";
+
+/**
+ * The AccessKeyId STS last answered about. An STS answer is about one
+ * AccessKeyId, whose identity does not change, so it holds for as long as
+ * IMDS serves that key. This file is the one place that decides it: which
+ * answer the fold sees (`factsOf`), and which RoleId it remembers.
+ */
+export function nextStsKey(prev: string | null, input: PollInput): string | null {
+  const sts = input.aws?.sts;
+  if (!input.imds.ok || sts === undefined || sts.state === "never" || !sts.fresh) return prev;
+  return servedKey(input.imds);
+}
+
+/** The served session's RoleId, as STS last confirmed it for the key IMDS serves now. */
+export function rememberRoleId(state: DriftState, o: Observation): DriftState["sts"] {
+  const key = o.imds.state === "ok" ? o.imds.value.accessKeyId : state.sts?.accessKeyId ?? null;
+  if (key === null) return null;
+  if (o.sts.state === "ok" && o.sts.value.outcome === "accepted") return { accessKeyId: key, roleId: o.sts.value.roleId };
+  return state.sts?.accessKeyId === key ? state.sts : null;
+}
 
 /**
  * Reduces what the sources said to what drift decisions need. A source that
  * failed, was never read, or was not read in this observation is unknown:
  * drifts are decided from fresh views only (SPEC section 3), and the control
- * plane is read whenever IMDS changes. An STS answer is about one AccessKeyId,
- * whose identity does not change, so it counts for as long as IMDS serves
- * that key (`stsKey`).
+ * plane is read whenever IMDS changes.
  */
-export function toObservation(read: ImdsRead, aws: AwsViews | null, identity: IdentityDocument | null, stsKey: string | null, at: number): Observation {
-  const imds = imdsFacts(read);
+export function factsOf(input: PollInput, stsKey: string | null, at: number): Observation {
+  const { identity, aws } = input;
+  const imds = imdsFacts(input.imds);
   const currentKey = imds.state === "ok" ? imds.value.accessKeyId : null;
   return {
     at,
@@ -34,7 +53,7 @@ function imdsFacts(read: ImdsRead): Observation["imds"] {
   };
 }
 
-function stsFacts(view: View<StsIdentity>): Known<StsFacts> {
+function stsFacts(view: Seen<StsSeen>): Known<StsFacts> {
   if (view.state === "failed" && view.kind === "rejected") return { state: "ok", value: { outcome: "rejected", code: view.code } };
   if (view.state !== "ok") return { state: "unknown" };
   const id = view.value;
@@ -45,7 +64,7 @@ function stsFacts(view: View<StsIdentity>): Known<StsFacts> {
   return { state: "ok", value: { outcome: "accepted", role: id.arn, roleId: id.userId, account: id.account, session: "" } };
 }
 
-function profileFacts(imds: Observation["imds"], aws: AwsViews | null): Observation["profile"] {
+function profileFacts(imds: Observation["imds"], aws: AwsSeen | null): Observation["profile"] {
   // No instance profile attached is a known fact: no profile holds a role for this instance.
   if (imds.state === "ok" && imds.value.profileArn === null) return { state: "ok", value: { name: "(none attached)", roles: [] } };
   const view = aws?.profile;
@@ -58,7 +77,7 @@ function profileFacts(imds: Observation["imds"], aws: AwsViews | null): Observat
   return { state: "unknown" };
 }
 
-function associationFacts(view: AwsViews["association"]): Observation["association"] {
+function associationFacts(view: AwsSeen["association"]): Observation["association"] {
   if (view === "disabled") return { state: "disabled" };
   if (view.state !== "ok" || !view.fresh) return { state: "unknown" };
   const a = view.value;

@@ -1,5 +1,7 @@
 import type { ImdsFailure } from "../errors.js";
-import type { ImdsView } from "../imds/types.js";
+import type { ImdsRead } from "./input.js";
+
+export type { ImdsRead } from "./input.js";
 
 /** What the agent remembers of IMDS between polls, to report changes once. */
 export interface ImdsTrack {
@@ -11,8 +13,6 @@ export interface ImdsTrack {
 }
 
 export const initialTrack: ImdsTrack = { up: null, downSince: null, profileArn: null, role: null, accessKeyId: null };
-
-export type ImdsRead = { ok: true; view: ImdsView } | { ok: false; failure: ImdsFailure; path: string; status?: number };
 
 export type ImdsChange =
   | { action: "imds-unavailable"; failure: ImdsFailure; path: string; status?: number }
@@ -54,4 +54,16 @@ export function trackImds(prev: ImdsTrack, read: ImdsRead, now: number): { track
     changes.push({ action: "credentials-rotated", from: prev.accessKeyId, to: accessKeyId });
   }
   return { track, changes };
+}
+
+/** What the changes make due: STS on a new AccessKeyId, the control plane on any change (SPEC 2). */
+export function dueFromChanges(changes: readonly ImdsChange[]): { imdsChanged: boolean; accessKeyIdChanged: boolean } {
+  const accessKeyIdChanged = changes.some((c) => c.action === "credentials-rotated" || c.action === "role-changed");
+  return { imdsChanged: accessKeyIdChanged || changes.some((c) => c.action === "profile-changed"), accessKeyIdChanged };
+}
+
+/** The AccessKeyId IMDS serves in a read; null when it serves none or could not be read. */
+export function servedKey(read: ImdsRead): string | null {
+  const creds = read.ok ? read.view.credentials : null;
+  return creds && "accessKeyId" in creds ? creds.accessKeyId : null;
 }

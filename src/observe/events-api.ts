@@ -1,6 +1,7 @@
+import type { ControlPlaneApi } from "../aws/labels.js";
 import type { DriftKind, Severity } from "../drift/kinds.js";
 import type { ImdsFailure } from "../errors.js";
-import type { ControlPlaneApi, RoleSource } from "./labels.js";
+import type { RoleSource } from "./labels.js";
 
 /**
  * One function per log event, so that each event's fields are written in one

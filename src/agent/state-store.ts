@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { isDriftKind } from "./kinds.js";
-import { emptyState, STATE_VERSION, type DriftState, type OpenDrift } from "./state.js";
+import { isDriftKind } from "../drift/kinds.js";
+import { emptyState, STATE_VERSION, type DriftState, type OpenDrift } from "../drift/state.js";
 
 export const STATE_FILE = "state.json";
 

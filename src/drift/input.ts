@@ -1,0 +1,68 @@
+import type { ImdsFailure } from "../errors.js";
+
+/**
+ * What the fold reads of one poll, as the sources return it (src/imds,
+ * src/aws). Declared here, in the shapes the fold needs, so that the fold
+ * imports no source: a caller with another view of an account can feed it.
+ */
+export interface ImdsServed {
+  info: { instanceProfileArn: string } | null;
+  role: string | null;
+  /** `code` alone: IMDS serves no key (e.g. AssumeRoleUnauthorizedAccess). */
+  credentials: { accessKeyId: string; expiration: number } | { code: string } | null;
+}
+
+export type ImdsRead<V extends ImdsServed = ImdsServed> =
+  | { ok: true; view: V }
+  | { ok: false; failure: ImdsFailure; path: string; status?: number };
+
+export interface Failure {
+  kind: string;
+  code: string;
+  status?: number;
+  message: string;
+}
+
+/** One source's answer as of this poll; `fresh`: read in this poll. */
+export type Seen<T> =
+  | { state: "never" }
+  | { state: "ok"; value: T; fresh: boolean }
+  | ({ state: "failed"; fresh: boolean } & Failure);
+
+export type StsSeen =
+  | { principal: "assumed-role"; arn: string; account: string; role: string; roleId: string; session: string }
+  | { principal: "other"; arn: string; account: string; userId: string };
+
+export interface ProfileSeen {
+  name: string;
+  roles: { name: string; id: string }[];
+}
+
+export interface AssociationSeen {
+  associationId: string;
+  arn: string;
+  state: string;
+}
+
+export type AwsApiName = "sts" | "iam" | "ec2";
+
+/** A call made in this poll, and how it ended. */
+export interface CallSeen {
+  api: AwsApiName;
+  at: number;
+  outcome: "ok" | Failure;
+}
+
+export interface AwsSeen {
+  sts: Seen<StsSeen>;
+  profile: Seen<ProfileSeen>;
+  association: Seen<AssociationSeen | null> | "disabled";
+  calls: readonly CallSeen[];
+}
+
+export interface PollInput {
+  imds: ImdsRead;
+  identity: { instanceId: string; accountId: string; region: string } | null;
+  /** null: STS and the control plane are not consulted (or the instance is not known yet). */
+  aws: AwsSeen | null;
+}
