@@ -7,7 +7,7 @@ import type { ImdsRead } from "../drift/imds.js";
 import type { Observed } from "./observe.js";
 
 /**
- * The `check --json` and `/status` object (SPEC 4.2; contract/check-output.schema.json).
+ * The `check --json` and `/status` object (docs/contract.md, check --json; test/contract/check-output.schema.json).
  * Field renames break users' tooling. No secret, session token or IMDS token appears here.
  */
 export interface CheckReport {

@@ -1,9 +1,9 @@
 /**
  * Reading identities out of ARNs. Instance-profile sessions are named after
  * the instance: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/i-…` with UserId
- * `AROA…:i-…` (PROTOCOL.md 4.2; the role's path is not in the ARN). The
+ * `AROA…:i-…` (docs/wire.md, STS GetCallerIdentity; the role's path is not in the ARN). The
  * instance identity role reads `assumed-role/aws:ec2-instance/i-…` with UserId
- * `ACCOUNT:aws:ec2-instance:i-…` (PROTOCOL.md 2.6).
+ * `ACCOUNT:aws:ec2-instance:i-…` (docs/wire.md, Instance identity role).
  */
 import { ShapeError } from "./parse.js";
 

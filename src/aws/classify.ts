@@ -20,7 +20,7 @@ export interface Classified {
   message: string;
 }
 
-// Codes from PROTOCOL.md 4.3/4.5 and the SDK's THROTTLING_ERROR_CODES (@smithy/core retry).
+// Codes from docs/wire.md, Query errors and EC2 DescribeIamInstanceProfileAssociations and the SDK's THROTTLING_ERROR_CODES (@smithy/core retry).
 const THROTTLED = new Set([
   "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
   "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",

@@ -4,8 +4,8 @@ import { RolewatchError } from "../errors.js";
 export type AwsService = "sts" | "iam" | "ec2";
 
 /**
- * AWS answered with an error envelope (PROTOCOL.md 4.3 for STS and IAM, 4.5
- * for EC2). `awsMessage` has already been scrubbed of the credentials that
+ * AWS answered with an error envelope (docs/wire.md, Query errors for STS and IAM, EC2
+ * DescribeIamInstanceProfileAssociations for EC2). `awsMessage` has already been scrubbed of the credentials that
  * signed the request: some services quote the canonical request, and with it
  * the session token, in SignatureDoesNotMatch.
  */

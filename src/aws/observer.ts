@@ -34,7 +34,7 @@ export interface AwsObserverOptions {
   /**
    * Signs IAM and EC2 instead of the served credentials: a monitoring
    * principal keeps the control-plane view readable when the served
-   * credentials are revoked (a deleted role, SPEC S5 and S6).
+   * credentials are revoked (a deleted role, docs/contract.md, Field report, S5 and S6).
    */
   controlPlaneCredentials?: SigningCredentials;
   /** Where AWS_ENDPOINT_URL* are read; default process.env. */
@@ -63,7 +63,7 @@ export interface ObserveInput {
 }
 
 /**
- * The agent's AWS side (SPEC 2): STS on start, on every AccessKeyId change
+ * The agent's AWS side (docs/contract.md, Observation model): STS on start, on every AccessKeyId change
  * and at least every `stsIntervalMs`; IAM and EC2 on start, on every change
  * seen in IMDS and every `controlPlaneIntervalMs` on this instance's slot;
  * each API with its own backoff (src/aws/schedule.ts). It observes only:

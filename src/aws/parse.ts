@@ -1,5 +1,5 @@
 /**
- * The Query responses rolewatch reads, element by element as PROTOCOL.md 4.2-4.5
+ * The Query responses rolewatch reads, element by element as docs/wire.md writes them (STS GetCallerIdentity to EC2 DescribeIamInstanceProfileAssociations)
  * write them. Pure: XML in, values out; a missing required element throws.
  */
 import { ShapeError } from "../errors.js";
@@ -25,7 +25,7 @@ export function expectRoot(root: XmlElement, action: string): XmlElement {
   return root;
 }
 
-/** PROTOCOL.md 4.2 */
+/** docs/wire.md, STS GetCallerIdentity */
 export function parseCallerIdentity(root: XmlElement): { arn: string; userId: string; account: string } {
   const result = element(expectRoot(root, "GetCallerIdentity"), "GetCallerIdentityResult");
   return { arn: required(result, "Arn"), userId: required(result, "UserId"), account: required(result, "Account") };
@@ -45,7 +45,7 @@ export interface InstanceProfileView {
   roles: ProfileRole[];
 }
 
-/** PROTOCOL.md 4.4; an empty `<Roles/>` is a profile that holds no role. */
+/** docs/wire.md, IAM GetInstanceProfile; an empty `<Roles/>` is a profile that holds no role. */
 export function parseInstanceProfile(root: XmlElement): InstanceProfileView {
   const profile = element(element(expectRoot(root, "GetInstanceProfile"), "GetInstanceProfileResult"), "InstanceProfile");
   const roles = childrenNamed(element(profile, "Roles"), "member").map((m) => ({
@@ -67,7 +67,7 @@ export interface AssociationView {
   state: AssociationState;
 }
 
-/** PROTOCOL.md 4.5: the list element is `iamInstanceProfileAssociationSet`, paged by `nextToken`. */
+/** docs/wire.md, EC2 DescribeIamInstanceProfileAssociations: the list element is `iamInstanceProfileAssociationSet`, paged by `nextToken`. */
 export function parseAssociations(root: XmlElement): { associations: AssociationView[]; nextToken: string | null } {
   const response = expectRoot(root, "DescribeIamInstanceProfileAssociations");
   const set = child(response, "iamInstanceProfileAssociationSet");
@@ -99,7 +99,7 @@ export interface ErrorEnvelope {
 
 /**
  * The Query envelope `<ErrorResponse><Error>…</Error><RequestId/>` (STS, IAM;
- * PROTOCOL.md 4.3) or EC2's `<Response><Errors><Error>…</Error></Errors><RequestID/>`
+ * docs/wire.md, Query errors) or EC2's `<Response><Errors><Error>…</Error></Errors><RequestID/>`
  * (4.5). null when the root is neither.
  */
 export function parseErrorEnvelope(root: XmlElement): ErrorEnvelope | null {

@@ -1,5 +1,5 @@
 /**
- * One signed call of the AWS Query protocol (PROTOCOL.md 4.1): a form-encoded
+ * One signed call of the AWS Query protocol (docs/wire.md, Query protocol): a form-encoded
  * POST, an XML answer or an error envelope. One attempt: retries and backoff
  * belong to the caller's schedule (src/aws/schedule.ts), so that there is one
  * backoff policy and every call on the wire is counted in the metrics.
@@ -14,7 +14,7 @@ import { scrub } from "./redact.js";
 import { signRequest, uriEscape, type SigningCredentials } from "./sigv4.js";
 import { parseXml, XmlError, type XmlElement } from "./xml.js";
 
-/** API versions of the three services (PROTOCOL.md 4.1). */
+/** API versions of the three services (docs/wire.md, Query protocol). */
 const API_VERSIONS: Record<AwsService, string> = { sts: "2011-06-15", iam: "2010-05-08", ec2: "2016-11-15" };
 
 export interface QueryOptions {
@@ -31,7 +31,7 @@ export interface QueryOptions {
  * The SDK sets no request timeout of its own; 10 s keeps a hung connection
  * from holding a poll. The answers read are a few KB (a profile with one
  * role and its URL-encoded trust policy); 256 KiB leaves room and caps a
- * runaway body (SPEC 6: bodies read from AWS are size-capped).
+ * runaway body (docs/contract.md, Quality bars: bodies read from AWS are size-capped).
  */
 export const QUERY_DEFAULTS = { timeoutMs: 10_000, maxBodyBytes: 256 * 1024 } as const;
 

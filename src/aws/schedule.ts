@@ -2,7 +2,7 @@
  * When each AWS API is called: pure functions of what happened last, so that
  * hours of cadence are table-tested without waiting.
  *
- * - Never called yet: due now (SPEC 2: "at start").
+ * - Never called yet: due now (docs/contract.md, Observation model: "at start").
  * - After a success: due at the next regular time, or at once when IMDS
  *   showed a change (a change bypasses the interval).
  * - After a failure that backs off: due at `retryAt`, drawn once when it

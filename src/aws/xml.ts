@@ -1,6 +1,6 @@
 /**
- * A reader for the small XML documents the Query APIs answer with (PROTOCOL.md
- * 4.2-4.5): elements, text, entities, CDATA, comments, a prolog. Attributes
+ * A reader for the small XML documents the Query APIs answer with (docs/wire.md:
+ * STS GetCallerIdentity to EC2 DescribeIamInstanceProfileAssociations): elements, text, entities, CDATA, comments, a prolog. Attributes
  * (only `xmlns` in practice) are skipped; a DOCTYPE is refused, since AWS never
  * sends one and it is the door to entity-expansion tricks. It is ours, not the
  * SDK's parser, which its package marks internal and which comes with the SDK's weight.

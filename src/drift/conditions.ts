@@ -7,7 +7,7 @@ export type Verdict = { shows: boolean; detail: string } | null;
 /**
  * What earlier observations taught: the RoleId STS gave for the AccessKeyId
  * IMDS serves now. STS rejects a deleted role's sessions, yet that RoleId is
- * what tells a re-created role apart (SPEC S6).
+ * what tells a re-created role apart (docs/contract.md, Field report, S6).
  */
 export interface Memory {
   servedRoleId: string | null;
@@ -15,7 +15,7 @@ export interface Memory {
 
 const EXPIRY_WARNING_MS = 5 * 60_000; // IMDS rotates "at least five minutes before the expiration" (EC2 User Guide)
 
-/** The role of the served credentials: what STS says, else what IMDS says (SPEC section 3). */
+/** The role of the served credentials: what STS says, else what IMDS says (docs/contract.md, Drift kinds). */
 function servedRole(o: Observation): string | null {
   if (o.sts.state === "ok" && o.sts.value.outcome === "accepted") return o.sts.value.role;
   return o.imds.state === "ok" ? o.imds.value.role : null;

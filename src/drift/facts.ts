@@ -26,7 +26,7 @@ export function rememberRoleId(state: DriftState, o: Observation): DriftState["s
 /**
  * Reduces what the sources said to what drift decisions need. A source that
  * failed, was never read, or was not read in this observation is unknown:
- * drifts are decided from fresh views only (SPEC section 3), and the control
+ * drifts are decided from fresh views only (docs/contract.md, Drift kinds), and the control
  * plane is read whenever IMDS changes.
  */
 export function factsOf(input: PollInput, stsKey: string | null, at: number): Observation {

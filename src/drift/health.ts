@@ -16,7 +16,7 @@ export type HealthEvent =
 
 /**
  * Folds this poll's control-plane calls into their health: one unavailable
- * event per outage and one recovered event after it (SPEC 4.5: on
+ * event per outage and one recovered event after it (docs/contract.md, Log events: on
  * transitions, not on every poll). An answer that the profile does not exist
  * is the API working: up.
  */

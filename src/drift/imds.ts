@@ -56,7 +56,7 @@ export function trackImds(prev: ImdsTrack, read: ImdsRead, now: number): { track
   return { track, changes };
 }
 
-/** What the changes make due: STS on a new AccessKeyId, the control plane on any change (SPEC 2). */
+/** What the changes make due: STS on a new AccessKeyId, the control plane on any change (docs/contract.md, Observation model). */
 export function dueFromChanges(changes: readonly ImdsChange[]): { imdsChanged: boolean; accessKeyIdChanged: boolean } {
   const accessKeyIdChanged = changes.some((c) => c.action === "credentials-rotated" || c.action === "role-changed");
   return { imdsChanged: accessKeyIdChanged || changes.some((c) => c.action === "profile-changed"), accessKeyIdChanged };

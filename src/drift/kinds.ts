@@ -1,5 +1,5 @@
 /**
- * The drift kinds and their severities (SPEC section 3). These identifiers are
+ * The drift kinds and their severities (docs/contract.md, Drift kinds). These identifiers are
  * a contract: metric label values, event fields and `check --json` use them
  * as written here.
  */

@@ -7,7 +7,7 @@ export interface OpenDrift {
 }
 
 /**
- * What the agent keeps across restarts (a reboot does not end a drift, SPEC
+ * What the agent keeps across restarts (a reboot does not end a drift, docs/contract.md, Field report,
  * S4). Versioned: the store refuses a version it does not know.
  */
 export interface DriftState {

@@ -12,7 +12,7 @@ export type DriftEvent =
  * The drift engine: folds one observation into the state. A drift opens on
  * the first observation that shows it, stays open while observations show
  * it, and resolves on the first that no longer does; a drift whose sources
- * are unknown is kept as it is (SPEC section 3). Pure: no I/O, no clock.
+ * are unknown is kept as it is (docs/contract.md, Drift kinds). Pure: no I/O, no clock.
  */
 export function transition(state: DriftState, o: Observation, now: number): { state: DriftState; events: DriftEvent[] } {
   const open: Partial<Record<DriftKind, OpenDrift>> = {};

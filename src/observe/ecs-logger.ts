@@ -19,7 +19,7 @@ export const SEVERITY_SCORE = {
   warning: 47,
   /** The agent itself failed at something. */
   high: 73,
-  /** A critical drift (SPEC section 3). */
+  /** A critical drift (docs/contract.md, Drift kinds). */
   critical: 99,
 } as const;
 

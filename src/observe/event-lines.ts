@@ -2,7 +2,7 @@ import type { Clock } from "../clock.js";
 import { SEVERITY_SCORE } from "./ecs-logger.js";
 import type { Events } from "./events-api.js";
 
-/** The `event.action` values of SPEC 4.5, exactly. */
+/** The `event.action` values of docs/contract.md, Log events, exactly. */
 export type EventAction =
   | "drift-detected" | "drift-resolved" | "credentials-rotated" | "role-changed" | "profile-changed"
   | "imds-unavailable" | "imds-recovered" | "control-plane-unavailable" | "control-plane-recovered"
@@ -44,7 +44,7 @@ export function lifecycleEvents(write: Write): Pick<Events, "agentStarted" | "ag
   };
 }
 
-/** Health states (SPEC section 3): what the agent can and cannot see. */
+/** Health states (docs/contract.md, Drift kinds): what the agent can and cannot see. */
 export function healthEvents(write: Write): Pick<Events, "imdsUnavailable" | "imdsRecovered" | "controlPlaneUnavailable" | "controlPlaneRecovered"> {
   return {
     imdsUnavailable({ failure, path, status }) {

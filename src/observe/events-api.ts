@@ -6,7 +6,7 @@ import type { RoleSource } from "./labels.js";
 /**
  * One function per log event, so that each event's fields are written in one
  * place. Times are milliseconds since the epoch and are written as ISO 8601.
- * Emitted on transitions, not on every poll (SPEC 4.5).
+ * Emitted on transitions, not on every poll (docs/contract.md, Log events).
  */
 export interface Events {
   /** Adds `cloud.*` to every later event. */

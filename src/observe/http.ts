@@ -30,7 +30,7 @@ interface Reply {
 const TEXT = "text/plain; charset=utf-8";
 const JSON_TYPE = "application/json; charset=utf-8";
 
-/** The endpoints of SPEC 4.3. */
+/** The endpoints of docs/contract.md, HTTP endpoints. */
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const routes: Record<string, () => Promise<Reply> | Reply> = {
     "/metrics": async () => ({ status: 200, type: METRICS_CONTENT_TYPE, body: await opts.metrics() }),

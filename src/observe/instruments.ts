@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /**
- * The metric definitions of SPEC 4.4, grouped by what they watch. Names
+ * The metric definitions of docs/contract.md, Metrics, grouped by what they watch. Names
  * follow Prometheus practice (prometheus.io/docs/practices/naming): base
  * units in the name, seconds, `_total` on counters, `_info` for labels-only
  * series whose value is 1.
@@ -12,7 +12,7 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 const IMDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 // One observation is IMDS plus, at times, STS and the control plane over the network.
 const OBSERVATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-// From a minute to the 6 h credential lifetime and twice that (SPEC section 1, S1 and S3).
+// From a minute to the 6 h credential lifetime and twice that (docs/contract.md, Field report, S1 and S3).
 const DRIFT_DURATION_BUCKETS = [60, 300, 600, 1800, 3600, 7200, 10800, 21600, 43200];
 
 export function imdsInstruments(registry: Registry) {

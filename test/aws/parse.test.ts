@@ -30,7 +30,7 @@ describe("the XML reader", () => {
   });
 });
 
-describe("the Query answers, exactly as PROTOCOL.md writes them", () => {
+describe("the Query answers, exactly as docs/wire.md writes them", () => {
   it("GetCallerIdentity (4.2)", () => {
     expect(parseCallerIdentity(parseXml(PROTOCOL_CALLER_IDENTITY))).toEqual({
       arn: "arn:aws:sts::123456789012:assumed-role/my-ec2-role/i-0123456789abcdef0",

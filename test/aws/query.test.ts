@@ -30,7 +30,7 @@ function sdkClients() {
   return { sts: new STSClient(config), iam: new IAMClient(config), ec2: new EC2Client(config) };
 }
 
-describe("the requests, byte for byte (PROTOCOL.md 4.1)", () => {
+describe("the requests, byte for byte (docs/wire.md, Query protocol)", () => {
   it("carry the documented bodies, the same the SDK sends, form-encoded and signed with the session token", async () => {
     const sdk = sdkClients();
     await sdk.sts.send(new GetCallerIdentityCommand({}));

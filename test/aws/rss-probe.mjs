@@ -5,7 +5,7 @@
  *   node test/aws/rss-probe.mjs [runs]     (default 3 runs of each variant, interleaved)
  *
  * Each variant is a fresh `node --expose-gc` process that loads its client,
- * makes its call(s) against a loopback server answering the PROTOCOL.md
+ * makes its call(s) against a loopback server answering the docs/wire.md
  * bodies, runs the GC twice, and prints its RSS. Our own path (src/aws) is
  * compiled with tsc into a temporary directory first. Not a test: numbers for
  * the choice made in src/aws/sigv4.ts and src/aws/xml.ts.

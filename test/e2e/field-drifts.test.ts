@@ -3,7 +3,7 @@ import { sample } from "../support/daemon.js";
 import { Field, HOUR, MINUTE, openKinds, SECOND } from "../support/field.js";
 
 /**
- * The field report's behaviours (SPEC S1-S7), each played on the simulator
+ * The field report's behaviours (docs/contract.md, Field report, S1-S7), each played on the simulator
  * with a fake clock and watched by the agent as it runs in production:
  * polls every 15 s, STS every 15 min, the control plane every 5 min.
  */

@@ -1,5 +1,5 @@
 /**
- * The field report's experiment (seed/000_*.txt; SPEC S1-S6), replayed end to
+ * The field report's experiment (docs/contract.md, Field report, S1-S6), replayed end to
  * end: the report's aws CLI commands against a standalone `rolewatch sim
  * --time-scale K`, watched by a separate `rolewatch run` that knows nothing of
  * the simulator but the two endpoints it exports. What the agent says is read
@@ -40,7 +40,7 @@ import { AwsCli, imdsCredentials, startSim, type CliRun, type SimProcess } from 
 const awsCli = findTool("aws", "pip install awscli (the aws CLI, v1 or v2)");
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-/** The report's swap delay (scenario delays.swapSeconds, 3240 s) and credential lifetime (PROTOCOL.md 5). */
+/** The report's swap delay (scenario delays.swapSeconds, 3240 s) and credential lifetime (docs/wire.md, Credential delivery). */
 const SWAP_DELAY = 54 * MINUTE;
 const LIFETIME = 6 * HOUR;
 /**

@@ -15,7 +15,7 @@ function setup(level?: string) {
   return { clock, events, raw, lines };
 }
 
-/** Every event of SPEC 4.5, each with what it must carry. */
+/** Every event of docs/contract.md, Log events, each with what it must carry. */
 const table: { name: string; emit: (e: Events) => void; level: string; action: string; kind?: string; severity: number; fields: Json }[] = [
   {
     name: "agent-started", emit: (e) => e.agentStarted({ version: "1.2.3", config: { pollInterval: 60 } }),
@@ -93,7 +93,7 @@ describe("log events", () => {
     expect(line?.message).toEqual(expect.any(String));
   });
 
-  it("covers every event.action SPEC 4.5 names", () => {
+  it("covers every event.action of docs/contract.md, Log events", () => {
     const spec = ["drift-detected", "drift-resolved", "credentials-rotated", "role-changed", "profile-changed", "imds-unavailable",
       "imds-recovered", "control-plane-unavailable", "control-plane-recovered", "agent-started", "agent-stopping"];
     expect(new Set(table.map((t) => t.action))).toEqual(new Set(spec));

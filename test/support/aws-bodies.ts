@@ -1,4 +1,4 @@
-/** AWS Query answers as PROTOCOL.md 4.2-4.5 write them, for the fakes and the tables. */
+/** AWS Query answers as docs/wire.md writes them (STS GetCallerIdentity to EC2 DescribeIamInstanceProfileAssociations), for the fakes and the tables. */
 
 export const STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/";
 export const IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/";
@@ -81,13 +81,13 @@ export function associationsXml(items: AssociationItem[], nextToken?: string): s
     + `${nextToken ? `<nextToken>${nextToken}</nextToken>` : ""}</DescribeIamInstanceProfileAssociationsResponse>`;
 }
 
-/** The Query error envelope of STS and IAM (PROTOCOL.md 4.3). */
+/** The Query error envelope of STS and IAM (docs/wire.md, Query errors). */
 export function queryErrorXml(code: string, message: string, ns = STS_NS, type = "Sender"): string {
   return `<ErrorResponse xmlns="${ns}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${code}</Code>\n    <Message>${message}</Message>\n  </Error>\n`
     + `  <RequestId>4fc0d3ee-efef-11e9-9282-3b7bffe54a9b</RequestId>\n</ErrorResponse>`;
 }
 
-/** EC2's error envelope, `RequestID` with a capital D (PROTOCOL.md 4.5). */
+/** EC2's error envelope, `RequestID` with a capital D (docs/wire.md, EC2 DescribeIamInstanceProfileAssociations). */
 export function ec2ErrorXml(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors>`
     + `<RequestID>0c6d2e1e-6b1a-4a4e-9b43-5d2c7b9f1a2b</RequestID></Response>`;

@@ -16,7 +16,7 @@ export function findTool(name: string, install: string): Tool {
 /**
  * Call first in a test that needs `tool`. Missing on a developer's machine,
  * the test is skipped with what to install; under CI=true it fails instead
- * (SPEC section 6), so that CI cannot go green by skipping.
+ * (docs/contract.md, Quality bars), so that CI cannot go green by skipping.
  */
 export function requireTool(ctx: TestContext, tool: Tool): void {
   if (tool.available) return;

@@ -1,5 +1,5 @@
 /**
- * When a separate `rolewatch run` reads the control plane on its own (SPEC 2,
+ * When a separate `rolewatch run` reads the control plane on its own (docs/contract.md, Observation model,
  * src/aws/schedule.ts): at start, on every change IMDS shows (an hourly
  * rotation among them), and on its instance's slot every interval, the first
  * slot at least half an interval after the last read. A replay that changes

@@ -77,7 +77,7 @@ export class SimClock {
     return this.realRef + (sim - this.simRef) / this.scale;
   }
 
-  /** Real instants of the credentials' hourly rotation points after `fromReal`, from their LastUpdated (PROTOCOL.md 5). */
+  /** Real instants of the credentials' hourly rotation points after `fromReal`, from their LastUpdated (docs/wire.md, Credential delivery). */
   hourlyPoints(lastUpdated: string, fromReal: number, count = 3): number[] {
     const hour = 3_600_000;
     const issued = Date.parse(lastUpdated);
