@@ -27,6 +27,11 @@ export interface Config {
   controlPlane: { intervalMs: number; association: boolean; credentials: "instance" | "environment" };
   /** null: the region of the instance identity document. */
   region: string | null;
+  /**
+   * Where each API is called: the service's own setting, else the common one, else null (the
+   * API's endpoint in the region); all null when configured endpoints are ignored.
+   */
+  aws: { endpoints: { sts: string | null; iam: string | null; ec2: string | null } };
   /** host "" listens on every interface; IPv6 hosts come without brackets. */
   http: { host: string; port: number };
   log: { level: LogLevel };
@@ -134,9 +139,16 @@ function toConfig(v: OptionValues, configFile: string | null): Config {
     sts: { intervalMs: v["sts.interval"] },
     controlPlane: { intervalMs: v["controlPlane.interval"], association: v["controlPlane.association"], credentials: v["controlPlane.credentials"] },
     region: v.region,
+    aws: { endpoints: configuredEndpoints(v) },
     http: v["http.listen"],
     log: { level: v["log.level"] },
     state: { dir: v["state.dir"] },
     configFile,
   };
+}
+
+function configuredEndpoints(v: OptionValues): Config["aws"]["endpoints"] {
+  const ignore = v["aws.ignoreConfiguredEndpoints"];
+  const pick = (own: string | null) => (ignore ? null : (own ?? v["aws.endpoint"]));
+  return { sts: pick(v["aws.stsEndpoint"]), iam: pick(v["aws.iamEndpoint"]), ec2: pick(v["aws.ec2Endpoint"]) };
 }

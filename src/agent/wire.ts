@@ -41,7 +41,7 @@ export function buildAgent(config: Config, deps: WireDeps): Agent {
       stsIntervalMs: config.sts.intervalMs,
       controlPlaneIntervalMs: config.controlPlane.intervalMs,
       association: config.controlPlane.association,
-      env,
+      endpoints: config.aws.endpoints,
       ...(controlPlaneCredentials ? { controlPlaneCredentials } : {}),
     });
   const observer = new Observer({ clock, imds: imdsSource(config, clock), aws });

@@ -1,9 +1,10 @@
 /**
  * Where each API is called and for which region it is signed, the way the AWS
  * SDKs do it ("Service-specific endpoints", AWS SDKs and Tools reference
- * guide): `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, unless
- * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`; else the default endpoint of the
- * region's partition. test/aws/endpoints.test.ts checks each against what
+ * guide): the endpoint configured for the service (the options
+ * aws.<service>Endpoint and aws.endpoint, read from AWS_ENDPOINT_URL_<SERVICE>
+ * and AWS_ENDPOINT_URL and checked at start, src/config/options.ts), else the
+ * default endpoint of the region's partition. test/aws/endpoints.test.ts checks each against what
  * @aws-sdk/client-sts, client-iam and client-ec2 resolve. The shared config
  * file's `endpoint_url` is not read: a daemon on an instance has no profile.
  */
@@ -15,9 +16,10 @@ export interface Endpoint {
   signingRegion: string;
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
+/** The endpoint configured for each API; null: the API's own endpoint in the region. */
+export type ConfiguredEndpoints = Readonly<Record<AwsService, string | null>>;
 
-const ENV_NAMES: Record<AwsService, string> = { sts: "AWS_ENDPOINT_URL_STS", iam: "AWS_ENDPOINT_URL_IAM", ec2: "AWS_ENDPOINT_URL_EC2" };
+export const NO_CONFIGURED_ENDPOINTS: ConfiguredEndpoints = { sts: null, iam: null, ec2: null };
 
 interface Partition {
   suffix: string;
@@ -37,31 +39,18 @@ function partitionOf(region: string): Partition {
   return PARTITIONS.aws;
 }
 
-/** The configured endpoint URL for `service`, if any; a set but invalid URL throws (a configuration error). */
-export function configuredEndpoint(service: AwsService, env: Env): URL | null {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return null;
-  const name = env[ENV_NAMES[service]] ? ENV_NAMES[service] : "AWS_ENDPOINT_URL";
-  const value = env[name];
-  if (!value) return null;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`${name} is not a URL: ${value}`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${name} must be an http(s) URL: ${value}`);
-  // The SDK posts to the endpoint's path with a trailing slash ("http://h/x" -> "/x/").
-  if (!url.pathname.endsWith("/")) url.pathname += "/";
-  return url;
-}
-
 /**
  * A configured endpoint is signed for `region` (IAM included: the SDK signs
  * IAM with the client's region when it is given an endpoint, docs/wire.md, Query protocol).
  */
-export function resolveEndpoint(service: AwsService, region: string, env: Env): Endpoint {
-  const configured = configuredEndpoint(service, env);
-  if (configured) return { url: configured, signingRegion: region };
+export function resolveEndpoint(service: AwsService, region: string, configured: ConfiguredEndpoints): Endpoint {
+  const own = configured[service];
+  if (own !== null) {
+    const url = new URL(own);
+    // The SDK posts to the endpoint's path with a trailing slash ("http://h/x" -> "/x/").
+    if (!url.pathname.endsWith("/")) url.pathname += "/";
+    return { url, signingRegion: region };
+  }
   const partition = partitionOf(region);
   if (service === "iam") return { url: new URL(`https://${partition.iam.host}/`), signingRegion: partition.iam.region };
   return { url: new URL(`https://${service}.${region}.${partition.suffix}/`), signingRegion: region };

@@ -3,7 +3,7 @@ import { queryApi, type AwsApi } from "./api.js";
 import type { StsIdentity } from "./arn.js";
 import { profileNameFromArn } from "./arn.js";
 import type { Classified, FailureKind } from "./classify.js";
-import type { Env } from "./endpoints.js";
+import { NO_CONFIGURED_ENDPOINTS, type ConfiguredEndpoints } from "./endpoints.js";
 import type { AssociationView, InstanceProfileView } from "./parse.js";
 import { QUERY_DEFAULTS } from "./query.js";
 import { instancePhase, type Cadence } from "./schedule.js";
@@ -29,7 +29,7 @@ export interface AwsObserverOptions {
   controlPlaneIntervalMs: number;
   /** Whether EC2 DescribeIamInstanceProfileAssociations is called at all. */
   association: boolean;
-  /** The three calls; default: Query calls signed here, to the endpoints `env` names. */
+  /** The three calls; default: Query calls signed here, to `endpoints`. */
   api?: AwsApi;
   /**
    * Signs IAM and EC2 instead of the served credentials: a monitoring
@@ -37,8 +37,8 @@ export interface AwsObserverOptions {
    * credentials are revoked (a deleted role, docs/contract.md, Field report, S5 and S6).
    */
   controlPlaneCredentials?: SigningCredentials;
-  /** Where AWS_ENDPOINT_URL* are read; default process.env. */
-  env?: Env;
+  /** The configured endpoints (aws.endpoint*); default: each API's own in the region. */
+  endpoints?: ConfiguredEndpoints;
   timeoutMs?: number;
 }
 
@@ -77,7 +77,7 @@ export class AwsObserver {
 
   constructor(private readonly opts: AwsObserverOptions) {
     const { clock, random, region } = opts;
-    this.#api = opts.api ?? queryApi({ clock, region, env: opts.env ?? process.env, timeoutMs: opts.timeoutMs ?? QUERY_DEFAULTS.timeoutMs, maxBodyBytes: QUERY_DEFAULTS.maxBodyBytes });
+    this.#api = opts.api ?? queryApi({ clock, region, endpoints: opts.endpoints ?? NO_CONFIGURED_ENDPOINTS, timeoutMs: opts.timeoutMs ?? QUERY_DEFAULTS.timeoutMs, maxBodyBytes: QUERY_DEFAULTS.maxBodyBytes });
     const sts: Cadence = { intervalMs: opts.stsIntervalMs, phaseMs: null, backoff: { baseMs: BACKOFF_BASE_MS, capMs: opts.stsIntervalMs } };
     // Once the backoff is capped, a failing instance waits 1 + (3*interval - 1 min)/2 on average (8 min for 5):
     // a throttled fleet puts less load on the API than its normal cadence.

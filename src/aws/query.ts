@@ -6,7 +6,7 @@
  */
 import type { Clock } from "../clock.js";
 import { VERSION } from "../version.js";
-import { resolveEndpoint, type Env } from "./endpoints.js";
+import { resolveEndpoint, type ConfiguredEndpoints } from "./endpoints.js";
 import { AwsApiError, AwsResponseError, type AwsService } from "./errors.js";
 import { post } from "./http.js";
 import { parseErrorEnvelope, ShapeError } from "./parse.js";
@@ -21,8 +21,8 @@ export interface QueryOptions {
   clock: Clock;
   /** The instance's region (config, else the identity document). */
   region: string;
-  /** Where AWS_ENDPOINT_URL* are read; process.env in the daemon. */
-  env: Env;
+  /** The endpoints of the configuration (aws.endpoint*), checked at start. */
+  endpoints: ConfiguredEndpoints;
   timeoutMs: number;
   maxBodyBytes: number;
 }
@@ -53,7 +53,7 @@ export async function queryCall(
   credentials: SigningCredentials,
   opts: QueryOptions,
 ): Promise<XmlElement> {
-  const { url, signingRegion } = resolveEndpoint(service, opts.region, opts.env);
+  const { url, signingRegion } = resolveEndpoint(service, opts.region, opts.endpoints);
   const body = queryBody(service, action, params);
   const signed = signRequest({
     method: "POST",

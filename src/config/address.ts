@@ -33,6 +33,26 @@ export function baseUrl(options: BaseUrlOptions): Parser<string> {
   };
 }
 
+/**
+ * An AWS API endpoint as the SDKs take it from AWS_ENDPOINT_URL*: http(s), a
+ * path allowed (requests go to it with a trailing slash), no credentials,
+ * query or fragment. Kept with its trailing slash.
+ */
+export const endpointUrl: Parser<string> = {
+  kind: "value",
+  metavar: "URL",
+  allowed: "an http:// or https:// URL such as https://sts.eu-west-1.amazonaws.com",
+  parse(raw) {
+    const text = scalarText(raw);
+    const url = text === null ? null : parseUrl(text);
+    if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) return reject();
+    if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") return reject();
+    if (!url.pathname.endsWith("/")) url.pathname += "/";
+    return accept(url.href);
+  },
+  format: (value) => value,
+};
+
 // URL.parse() arrived in Node 20.18; the engines field allows 20.12.
 function parseUrl(text: string): URL | null {
   try {

@@ -4,7 +4,7 @@
  * all produced from it.
  */
 import { DEFAULT_IMDS_ENDPOINT, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "../imds/paths.js";
-import { baseUrl, listenAddress, region } from "./address.js";
+import { baseUrl, endpointUrl, listenAddress, region } from "./address.js";
 import { duration, durationOneOf, POLL_INTERVALS, seconds } from "./duration.js";
 import { bool, oneOf, optional, path, type Parser } from "./parsers.js";
 
@@ -104,6 +104,23 @@ export const OPTIONS = [
     group: "aws", flag: "region", env: ["ROLEWATCH_REGION"],
     default: null, defaultText: "from the identity document", parser: optional(region),
     help: "AWS region of the STS, IAM and EC2 calls. By default, the region in the instance identity document.",
+  }),
+  option("aws.endpoint", {
+    group: "aws", flag: "aws-endpoint", env: ["ROLEWATCH_AWS_ENDPOINT", "AWS_ENDPOINT_URL"],
+    default: null, defaultText: "each API's endpoint in the region", parser: optional(endpointUrl),
+    help: "One endpoint for STS, IAM and EC2, such as `rolewatch sim`'s. AWS_ENDPOINT_URL is the name the AWS SDKs and CLI read.",
+  }),
+  ...(["sts", "iam", "ec2"] as const).map((api) =>
+    option(`aws.${api}Endpoint`, {
+      group: "aws", flag: `aws-${api}-endpoint`, env: [`ROLEWATCH_AWS_${api.toUpperCase()}_ENDPOINT`, `AWS_ENDPOINT_URL_${api.toUpperCase()}`],
+      default: null, defaultText: "aws.endpoint", parser: optional(endpointUrl),
+      help: `Endpoint of ${api.toUpperCase()} alone, before aws.endpoint (AWS_ENDPOINT_URL_${api.toUpperCase()}, as the AWS SDKs read it).`,
+    }),
+  ),
+  option("aws.ignoreConfiguredEndpoints", {
+    group: "aws", flag: "aws-ignore-configured-endpoints", env: ["ROLEWATCH_AWS_IGNORE_CONFIGURED_ENDPOINTS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"],
+    default: false, parser: bool,
+    help: "Use each API's own endpoint in the region even when an endpoint above is set, as AWS_IGNORE_CONFIGURED_ENDPOINT_URLS does for the AWS SDKs.",
   }),
   option("config", {
     group: "agent", flag: "config", env: ["ROLEWATCH_CONFIG"], inFile: false,

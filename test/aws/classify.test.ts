@@ -10,7 +10,7 @@ import { AwsApiError, AwsResponseError, AwsTransportError, type AwsService } fro
 import { ManualClock } from "../../src/clock.js";
 import { Secret } from "../../src/secret.js";
 import { ec2ErrorXml, IAM_NS, queryErrorXml } from "../support/aws-bodies.js";
-import { startFakeAws, type Answer, type FakeAws } from "../support/aws-loopback.js";
+import { endpointsAt, startFakeAws, type Answer, type FakeAws } from "../support/aws-loopback.js";
 
 const ENVELOPES: { service: AwsService; status: number; code: string; body?: string; kind: FailureKind }[] = [
   { service: "sts", status: 403, code: "ExpiredToken", kind: "rejected" },
@@ -53,7 +53,7 @@ async function sdkError(service: AwsService, endpoint: string): Promise<unknown>
 }
 
 async function ourError(service: AwsService, endpoint: string, timeoutMs = 2000): Promise<unknown> {
-  const api = queryApi({ clock: new ManualClock(), region: "eu-west-1", env: { AWS_ENDPOINT_URL: endpoint }, timeoutMs, maxBodyBytes: 4096 });
+  const api = queryApi({ clock: new ManualClock(), region: "eu-west-1", endpoints: endpointsAt(endpoint), timeoutMs, maxBodyBytes: 4096 });
   const calls = {
     sts: () => api.getCallerIdentity(ourCredentials),
     iam: () => api.getInstanceProfile("p", ourCredentials),

@@ -3,13 +3,18 @@ import { GetInstanceProfileCommand, IAMClient } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { queryApi } from "../../src/aws/api.js";
-import { configuredEndpoint, resolveEndpoint } from "../../src/aws/endpoints.js";
+import { NO_CONFIGURED_ENDPOINTS, resolveEndpoint } from "../../src/aws/endpoints.js";
 import { ManualClock } from "../../src/clock.js";
+import { loadConfig } from "../../src/config.js";
+import { ConfigError } from "../../src/errors.js";
 import { Secret } from "../../src/secret.js";
 import { startFakeAws, type FakeAws } from "../support/aws-loopback.js";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "cn-northwest-1", "us-gov-west-1", "us-gov-east-1"];
 const SDK = { sts: STSClient, iam: IAMClient, ec2: EC2Client } as const;
+
+/** The endpoints a configuration read from `env` alone gives the three APIs. */
+const configured = (env: Record<string, string>) => loadConfig({ argv: [], env, readFile: () => null }).config.aws.endpoints;
 
 describe("default endpoints, as the SDK v3 clients resolve them", () => {
   const cases = REGIONS.flatMap((region) => (["sts", "iam", "ec2"] as const).map((service) => ({ service, region })));
@@ -17,7 +22,7 @@ describe("default endpoints, as the SDK v3 clients resolve them", () => {
     const client = new SDK[service]({ region });
     const sdk = client.config.endpointProvider({ Region: region, UseFIPS: false, UseDualStack: false, UseGlobalEndpoint: false }, {});
     const schemes = sdk.properties?.authSchemes as { signingRegion?: string }[] | undefined;
-    const ours = resolveEndpoint(service, region, {});
+    const ours = resolveEndpoint(service, region, NO_CONFIGURED_ENDPOINTS);
     expect(ours.url.href).toBe(sdk.url.href);
     expect(ours.signingRegion).toBe(schemes?.[0]?.signingRegion ?? region);
     client.destroy();
@@ -34,15 +39,30 @@ describe("endpoints configured the standard way", () => {
     [{ AWS_ENDPOINT_URL: "http://127.0.0.1:1", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }, "sts", null],
     [{}, "sts", null],
   ] as const)("%j gives %s the endpoint %s", (env, service, url) => {
-    expect(configuredEndpoint(service, env)?.href ?? null).toBe(url);
+    const endpoints = configured(env);
+    expect(endpoints[service]).toBe(url);
+    if (url !== null) expect(resolveEndpoint(service, "eu-west-1", endpoints).url.href).toBe(url);
   });
 
   it("signs IAM for the instance's region when an endpoint is configured, not us-east-1", () => {
-    expect(resolveEndpoint("iam", "eu-west-1", { AWS_ENDPOINT_URL: "http://127.0.0.1:1" }).signingRegion).toBe("eu-west-1");
+    expect(resolveEndpoint("iam", "eu-west-1", configured({ AWS_ENDPOINT_URL: "http://127.0.0.1:1" })).signingRegion).toBe("eu-west-1");
   });
 
-  it.each([["AWS_ENDPOINT_URL", "not a url"], ["AWS_ENDPOINT_URL_STS", "ftp://127.0.0.1/"]])("refuses %s=%s", (name, value) => {
-    expect(() => configuredEndpoint("sts", { [name]: value })).toThrow(name);
+  it.each([
+    ["AWS_ENDPOINT_URL", "not a url"],
+    ["AWS_ENDPOINT_URL", "garbage"],
+    ["AWS_ENDPOINT_URL_STS", "ftp://127.0.0.1/"],
+    ["AWS_ENDPOINT_URL_IAM", "http://user:secret@127.0.0.1/"],
+    ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "maybe"],
+  ])("refuses %s=%s at start, as a configuration error naming it", (name, value) => {
+    let error: unknown;
+    try {
+      configured({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(name);
   });
 
   describe("on the wire, next to the SDK reading the same variables", () => {
@@ -69,7 +89,7 @@ describe("endpoints configured the standard way", () => {
         () => new EC2Client({ region: "eu-west-1", credentials, maxAttempts: 1 }).send(new DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: "instance-id", Values: ["i-1"] }] })),
       ];
       for (const call of sdk) await call().catch(() => undefined);
-      const api = queryApi({ clock: new ManualClock(), region: "eu-west-1", env: process.env, timeoutMs: 2000, maxBodyBytes: 1024 });
+      const api = queryApi({ clock: new ManualClock(), region: "eu-west-1", endpoints: configured({ AWS_ENDPOINT_URL: global.url, AWS_ENDPOINT_URL_IAM: `${iam.url}/x` }), timeoutMs: 2000, maxBodyBytes: 1024 });
       const ours = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: new Secret("s") };
       await api.getCallerIdentity(ours).catch(() => undefined);
       await api.getInstanceProfile("p", ours).catch(() => undefined);

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { AwsObserver, queryApi, type SigningCredentials } from "../../src/aws/index.js";
 import { ManualClock, systemClock } from "../../src/clock.js";
 import { Secret } from "../../src/secret.js";
+import { endpointsAt } from "../support/aws-loopback.js";
 import { motoServer, startMoto, type Moto } from "../support/aws-moto.js";
 import { requireTool } from "../support/require-tool.js";
 
@@ -61,7 +62,7 @@ describe("against moto_server, signed with the credentials of the instance's rol
   };
   afterAll(() => moto?.close());
 
-  const api = () => queryApi({ clock: systemClock, region: REGION, env: { AWS_ENDPOINT_URL: moto?.url ?? "" }, timeoutMs: 5000, maxBodyBytes: 65536 });
+  const api = () => queryApi({ clock: systemClock, region: REGION, endpoints: endpointsAt(moto?.url ?? ""), timeoutMs: 5000, maxBodyBytes: 65536 });
 
   it("STS names the role, its RoleId as IAM GetRole gives it, and the instance id as session", async (ctx) => {
     await setUp(ctx);
@@ -92,7 +93,7 @@ describe("against moto_server, signed with the credentials of the instance's rol
     const clock = new ManualClock(Date.parse("2026-11-29T08:00:00Z"));
     const observer = new AwsObserver({
       clock, random: Math.random, region: REGION, instanceId: world.instanceId, stsIntervalMs: 900_000, controlPlaneIntervalMs: 300_000,
-      association: true, env: { AWS_ENDPOINT_URL: moto?.url ?? "" },
+      association: true, endpoints: endpointsAt(moto?.url ?? ""),
     });
     const views = await observer.observe({ credentials: world.credentials, profileArn: "arn:aws:iam::123456789012:instance-profile/Gone", imdsChanged: true, accessKeyIdChanged: true });
     expect(views.profile).toMatchObject({ state: "failed", kind: "not-found", code: "NoSuchEntity", status: 404 });

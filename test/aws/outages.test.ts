@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryApi } from "../../src/aws/api.js";
 import type { AwsService } from "../../src/aws/errors.js";
 import { ec2ErrorXml, IAM_NS, queryErrorXml } from "../support/aws-bodies.js";
-import type { Answer } from "../support/aws-loopback.js";
+import { endpointsAt, type Answer } from "../support/aws-loopback.js";
 import { MIN, ok, SECRET, served, startHarness, TOKEN, type Harness } from "../support/aws-harness.js";
 
 let h: Harness;
@@ -117,7 +117,7 @@ describe("secrets", () => {
       seen.push(JSON.stringify(await h.observe({ imdsChanged: true, accessKeyIdChanged: true })));
       h.clock.advance(20 * MIN);
     }
-    const api = queryApi({ clock: h.clock, region: "eu-west-1", env: { AWS_ENDPOINT_URL: h.fake.url }, timeoutMs: 2000, maxBodyBytes: 65536 });
+    const api = queryApi({ clock: h.clock, region: "eu-west-1", endpoints: endpointsAt(h.fake.url), timeoutMs: 2000, maxBodyBytes: 65536 });
     for (const call of [() => api.getCallerIdentity(served()), () => api.getInstanceProfile("p", served()), () => api.describeAssociation("i-1", served())]) {
       const error = await call().then(() => new Error("the call succeeded"), (e: unknown) => e as Error);
       seen.push(String(error), error.stack ?? "", JSON.stringify(error));

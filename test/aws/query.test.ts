@@ -7,7 +7,7 @@ import { AwsResponseError } from "../../src/aws/errors.js";
 import { ManualClock } from "../../src/clock.js";
 import { Secret } from "../../src/secret.js";
 import { associationsXml, PROTOCOL_ASSOCIATIONS, PROTOCOL_CALLER_IDENTITY, PROTOCOL_INSTANCE_PROFILE } from "../support/aws-bodies.js";
-import { startFakeAws, type Answer, type FakeAws } from "../support/aws-loopback.js";
+import { endpointsAt, startFakeAws, type Answer, type FakeAws } from "../support/aws-loopback.js";
 
 const INSTANCE = "i-0123456789abcdef0";
 const credentials = { accessKeyId: "ASIAIOSFODNN7EXAMPLE", secretAccessKey: new Secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), sessionToken: new Secret("token") };
@@ -17,7 +17,7 @@ let answers: Record<string, Answer>;
 let api: AwsApi;
 beforeAll(async () => {
   fake = await startFakeAws((req) => answers[req.service] ?? { status: 500, body: "" });
-  api = queryApi({ clock: new ManualClock("2026-11-29T08:08:55Z"), region: "eu-west-1", env: { AWS_ENDPOINT_URL: fake.url }, timeoutMs: 2000, maxBodyBytes: 8192 });
+  api = queryApi({ clock: new ManualClock("2026-11-29T08:08:55Z"), region: "eu-west-1", endpoints: endpointsAt(fake.url), timeoutMs: 2000, maxBodyBytes: 8192 });
 });
 afterAll(() => fake.close());
 beforeEach(() => {

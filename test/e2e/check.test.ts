@@ -83,3 +83,14 @@ describe("rolewatch check when IMDS cannot be read", () => {
     expect(stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
 });
+
+describe("a bad AWS endpoint setting", () => {
+  it.each([
+    ["check", []],
+    ["run", ["--listen", "127.0.0.1:0", "--state-dir", "/nonexistent/rolewatch-test"]],
+  ])("stops `rolewatch %s` at start with exit 3, naming the variable and the value", async (command, args) => {
+    const { code, stderr } = await rolewatch([command, ...args], cleanEnv({ AWS_ENDPOINT_URL: "garbage" }));
+    expect(code).toBe(3);
+    expect(stderr).toContain(`rolewatch ${command}: invalid configuration:\n  aws.endpoint: invalid value "garbage" from env AWS_ENDPOINT_URL`);
+  });
+});

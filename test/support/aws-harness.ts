@@ -11,7 +11,7 @@ import { createEvents } from "../../src/observe/events.js";
 import { createMetrics, type Metrics } from "../../src/observe/metrics.js";
 import { Secret } from "../../src/secret.js";
 import { associationsXml, callerIdentityXml, instanceProfileXml } from "./aws-bodies.js";
-import { startFakeAws, type Answer, type FakeAws, type QueryRequest } from "./aws-loopback.js";
+import { endpointsAt, startFakeAws, type Answer, type FakeAws, type QueryRequest } from "./aws-loopback.js";
 
 export const MIN = 60_000;
 export const INSTANCE = "i-0123456789abcdef0";
@@ -63,7 +63,7 @@ export async function startHarness(options: Partial<AwsObserverOptions> = {}): P
   const events = createEvents({ clock, version: "0.0.0-test", destination: { write: (s: string) => void raw.push(s) } });
   const observer = new AwsObserver({
     clock, random: () => 0.5, region: "eu-west-1", instanceId: INSTANCE, stsIntervalMs: 15 * MIN, controlPlaneIntervalMs: 5 * MIN,
-    association: true, env: { AWS_ENDPOINT_URL: fake.url }, timeoutMs: 2000, ...options,
+    association: true, endpoints: endpointsAt(fake.url), timeoutMs: 2000, ...options,
   });
   let health: ControlPlaneHealth = {};
   return {

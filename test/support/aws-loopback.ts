@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ConfiguredEndpoints } from "../../src/aws/endpoints.js";
 
 export interface QueryRequest {
   service: string;
@@ -64,3 +65,6 @@ export async function startFakeAws(handler: Handler): Promise<FakeAws> {
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
 }
+
+/** STS, IAM and EC2 all at `url`, as AWS_ENDPOINT_URL alone configures them. */
+export const endpointsAt = (url: string): ConfiguredEndpoints => ({ sts: url, iam: url, ec2: url });
