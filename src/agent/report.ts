@@ -20,6 +20,11 @@ export interface CheckReport {
   /** `associationId` goes beyond the contract's {arn, state}: the remedies need it. */
   association: { arn: string; state: string; associationId?: string } | { error: string } | null;
   drifts: { kind: string; severity: "warning" | "critical"; since: string; detail?: string }[];
+  /**
+   * `check` only: the daemon's state file, whose open drifts (and their starts) it continues; when it
+   * cannot be read, each drift starts at this observation.
+   */
+  stateFile?: { path: string; read: boolean; reason?: string };
 }
 
 export interface ImdsSection {

@@ -21,17 +21,25 @@ export class StateStore {
   }
 
   load(): { state: DriftState; problem?: StateProblem } {
+    const read = this.read();
+    if ("state" in read) return read;
+    const problem = read.code === "ENOENT" ? "no state file yet; starting with no open drift"
+      : read.code !== undefined ? `cannot be read (${read.code}); starting fresh`
+      : `${read.problem}; replaced by a fresh state`;
+    return { state: emptyState(), problem: { problem, path: this.path } };
+  }
+
+  /** The state on disk, or why there is none to use (`code`: the file could not be read). Writes nothing. */
+  read(): { state: DriftState } | { problem: string; code?: string } {
     let text: string;
     try {
       text = readFileSync(this.path, "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-      const problem = code === "ENOENT" ? "no state file yet; starting with no open drift" : `cannot be read (${code}); starting fresh`;
-      return { state: emptyState(), problem: { problem, path: this.path } };
+      return { problem: code === "ENOENT" ? "no state file" : `cannot be read (${code})`, code };
     }
     const state = parseState(text);
-    if (typeof state === "string") return { state: emptyState(), problem: { problem: `${state}; replaced by a fresh state`, path: this.path } };
-    return { state };
+    return typeof state === "string" ? { problem: state } : { state };
   }
 
   /** Throws on an I/O failure; the caller reports it and keeps going. */

@@ -2,7 +2,7 @@ import { AwsObserver, type SigningCredentials } from "../aws/index.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Env } from "../config/env.js";
-import { emptyState } from "../drift/state.js";
+import { emptyState, type DriftState } from "../drift/state.js";
 import { ConfigError } from "../errors.js";
 import { ImdsSession } from "../imds/session.js";
 import { readIdentity, readImds } from "../imds/read.js";
@@ -26,6 +26,8 @@ export interface WireDeps {
    * Absent for `check`, which prints the report a poll returns.
    */
   publish?: { metrics: Metrics; events: Events; persist: boolean };
+  /** Without `publish`: the drift state to start from (the daemon's, read by `check`); default none. */
+  drift?: DriftState;
 }
 
 /** Builds the agent from its configuration: the one place `run` and `check` share. */
@@ -45,7 +47,7 @@ export function buildAgent(config: Config, deps: WireDeps): Agent {
       ...(controlPlaneCredentials ? { controlPlaneCredentials } : {}),
     });
   const observer = new Observer({ clock, imds: imdsSource(config, clock), aws });
-  if (!publish) return new Agent({ observer, drift: emptyState(), publisher: null });
+  if (!publish) return new Agent({ observer, drift: deps.drift ?? emptyState(), publisher: null });
   const state = new PersistedState(publish.persist ? new StateStore(config.state.dir) : null, publish.events);
   const publisher = new Publisher({ metrics: publish.metrics, events: publish.events, state });
   return new Agent({ observer, drift: state.state, publisher });

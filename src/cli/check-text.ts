@@ -12,7 +12,7 @@ const STATUS_WORD = { ok: "OK", warning: "WARNING", critical: "CRITICAL", unknow
  */
 export function checkText(report: CheckReport, now: number): string {
   const lines = [`ROLEWATCH ${STATUS_WORD[report.status]} - ${headline(report)}`, "", ...table(viewRows(report, now)), ""];
-  if (report.drifts.length > 0) lines.push("Drifts", ...report.drifts.flatMap((d) => driftLines(d, report, now)));
+  if (report.drifts.length > 0) lines.push("Drifts", ...startsFrom(report), ...report.drifts.flatMap((d) => driftLines(d, report, now)));
   if (report.instance) lines.push(`Instance ${report.instance.id} in account ${report.instance.accountId}, ${report.instance.region}`);
   return lines.join("\n").trimEnd() + "\n";
 }
@@ -57,12 +57,21 @@ function table(rows: Row[]): string[] {
 function driftLines(d: CheckReport["drifts"][number], report: CheckReport, now: number): string[] {
   const { meaning, commands } = explain(d.kind as Parameters<typeof explain>[0], report, isoSeconds(now));
   return [
-    `  ${d.severity.toUpperCase()} ${d.kind} since ${d.since} (${relative(d.since, now)})`,
+    `  ${d.severity.toUpperCase()} ${d.kind} since ${d.since} (open ${humanSpan(Math.max(0, Math.round((now - Date.parse(d.since)) / 1000)))})`,
     ...(d.detail ? [`    ${d.detail}`] : []),
     ...wrap(meaning, 96).map((l) => `    ${l}`),
     ...commands.map((c) => `      $ ${c}`),
     "",
   ];
+}
+
+/** Where the starts below come from, when not from the daemon's state. */
+function startsFrom(report: CheckReport): string[] {
+  const file = report.stateFile;
+  if (file === undefined || file.read) return [];
+  const reason = file.reason ?? "";
+  const why = reason === "no state file" ? "does not exist" : reason.startsWith("cannot be read") ? reason : `is not usable (${reason})`;
+  return [`  (each starts at this observation: the daemon's state ${file.path} ${why})`, ""];
 }
 
 function relative(iso: string, now: number): string {

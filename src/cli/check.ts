@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from "../clock.js";
 import { bool, loadConfig, optionsHelp } from "../config.js";
+import { StateStore } from "../agent/state-store.js";
 import { buildAgent } from "../agent/wire.js";
 import { checkText } from "./check-text.js";
 import { EXIT, type Command, type Io } from "./command.js";
@@ -22,8 +23,13 @@ with AWS_EC2_METADATA_SERVICE_ENDPOINT or --imds-endpoint.
 ${optionsHelp()}`,
     async run(io: Io) {
       const { config, flags } = loadConfig({ argv: io.argv, env: io.env, flags: FLAGS });
+      // The daemon's open drifts, with their starts, when its state can be read; never written here.
+      const store = new StateStore(config.state.dir);
+      const saved = store.read();
+      const stateFile = "state" in saved ? { path: store.path, read: true } : { path: store.path, read: false, reason: saved.problem };
       // Nothing is published: check speaks through the report a poll returns and its exit code.
-      const report = await buildAgent(config, { clock, env: io.env }).poll();
+      const polled = await buildAgent(config, { clock, env: io.env, ...("state" in saved ? { drift: saved.state } : {}) }).poll();
+      const report = { ...polled, stateFile };
       if (flags.json) io.out(JSON.stringify(report, null, 2) + "\n");
       else io.out(checkText(report, clock.now()));
       if (!report.imds.reachable) io.err(`rolewatch: IMDS cannot be read at ${config.imds.endpoint}: ${report.imds.error ?? "unknown error"}\n`);

@@ -53,10 +53,18 @@ const unreachable: CheckReport = {
   instance: null,
 };
 
+/** `check` where the daemon's state could not be read: its drifts start now. */
+const swappedWithoutState: CheckReport = {
+  ...swapped,
+  drifts: swapped.drifts.map((d) => ({ ...d, since: "2026-11-29T10:12:00Z" })),
+  stateFile: { path: "/var/lib/rolewatch/state.json", read: false, reason: "cannot be read (EACCES)" },
+};
+
 describe("the human check report", () => {
   it.each([
     ["healthy", healthy],
     ["swapped", swapped],
+    ["swapped-without-state", swappedWithoutState],
     ["emptied", emptied],
     ["unreachable", unreachable],
   ] as const)("matches its golden file: %s", async (name, report) => {
