@@ -8,7 +8,7 @@ import { ConfigError } from "./errors.js";
 import { readEnvSettings, type Env } from "./config/env.js";
 import { readYamlSettings } from "./config/file.js";
 import { parseFlags, type FlagSpecs, type FlagValues } from "./config/flags.js";
-import { DEFAULT_CONFIG_FILE, type LogLevel, type OptionValues } from "./config/options.js";
+import { DEFAULT_CONFIG_FILE, OPTIONS, type LogLevel, type OptionValues } from "./config/options.js";
 import { CONFIG_FLAGS, flagSettings, merge, parseSettings, type Layer } from "./config/resolve.js";
 
 export {
@@ -16,7 +16,7 @@ export {
 } from "./config/duration.js";
 export { parseFlags, type FlagSpec, type FlagSpecs, type FlagValues, type ParsedFlags } from "./config/flags.js";
 export { optionsHelp, optionsMarkdown } from "./config/help.js";
-export { DEFAULT_CONFIG_FILE, GROUPS, LOG_LEVELS, OPTIONS, type LogLevel, type OptionSpec } from "./config/options.js";
+export { DAEMON_ONLY, DEFAULT_CONFIG_FILE, GROUPS, LOG_LEVELS, OPTIONS, type LogLevel, type OptionSpec } from "./config/options.js";
 export { bool, number, oneOf, optional, path, type Parsed, type Parser } from "./config/parsers.js";
 export { baseUrl, listenAddress, port, region, type ListenAddress } from "./config/address.js";
 
@@ -49,6 +49,8 @@ export interface LoadInput<S extends FlagSpecs> {
   readFile?: ReadFile;
   /** A command's own flags (`check --json`), parsed in the same pass as the table's. */
   flags?: S;
+  /** Options the command does not use, with the command's name: given as flags, they are errors. */
+  unused?: { command: string; keys: readonly string[] };
 }
 
 export interface Loaded<S extends FlagSpecs> {
@@ -67,7 +69,7 @@ export function loadConfig<S extends FlagSpecs = Record<never, never>>(input: Lo
   const envProblems: string[] = [];
   const fileProblems: string[] = [];
   const parsed = parseFlags(input.argv, { ...input.flags, ...CONFIG_FLAGS });
-  flagProblems.push(...parsed.problems);
+  flagProblems.push(...parsed.problems, ...unusedFlags(parsed.values, input.unused));
   const flagLayer = flagSettings(parsed.values);
   const env = readEnvSettings(input.env);
   const envLayer = parseSettings(env.settings, envProblems);
@@ -151,4 +153,10 @@ function configuredEndpoints(v: OptionValues): Config["aws"]["endpoints"] {
   const ignore = v["aws.ignoreConfiguredEndpoints"];
   const pick = (own: string | null) => (ignore ? null : (own ?? v["aws.endpoint"]));
   return { sts: pick(v["aws.stsEndpoint"]), iam: pick(v["aws.iamEndpoint"]), ec2: pick(v["aws.ec2Endpoint"]) };
+}
+
+function unusedFlags(given: Readonly<Record<string, unknown>>, unused: LoadInput<FlagSpecs>["unused"]): string[] {
+  if (unused === undefined) return [];
+  return OPTIONS.filter((o) => unused.keys.includes(o.key) && given[o.flag] !== undefined)
+    .map((o) => `--${o.flag}: rolewatch ${unused.command} does not use ${o.key} (only rolewatch run does)`);
 }

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "../clock.js";
-import { bool, loadConfig, optionsHelp } from "../config.js";
+import { bool, DAEMON_ONLY, loadConfig, optionsHelp } from "../config.js";
 import { StateStore } from "../agent/state-store.js";
 import { buildAgent } from "../agent/wire.js";
 import { checkText } from "./check-text.js";
@@ -16,13 +16,15 @@ export function checkCommand(clock: Clock = systemClock): Command {
 Reads IMDS once (with an IMDSv2 token), reports what it serves, and exits with
 the monitoring-plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
 (IMDS cannot be read, or the configuration is bad). Point it at a simulator
-with AWS_EC2_METADATA_SERVICE_ENDPOINT or --imds-endpoint.
+with AWS_EC2_METADATA_SERVICE_ENDPOINT (IMDS) and AWS_ENDPOINT_URL (STS, IAM
+and EC2), as \`rolewatch sim\` exports them. Open drifts keep the start the
+daemon saw: check reads its state (--state-dir), and never writes it.
 
   --json  print one JSON object (the same as GET /status of \`rolewatch run\`)
 
-${optionsHelp()}`,
+${optionsHelp(DAEMON_ONLY)}`,
     async run(io: Io) {
-      const { config, flags } = loadConfig({ argv: io.argv, env: io.env, flags: FLAGS });
+      const { config, flags } = loadConfig({ argv: io.argv, env: io.env, flags: FLAGS, unused: { command: "check", keys: DAEMON_ONLY } });
       // The daemon's open drifts, with their starts, when its state can be read; never written here.
       const store = new StateStore(config.state.dir);
       const saved = store.read();

@@ -1,5 +1,5 @@
 /** --help and the README's option table, written from the config table so they cannot drift from it. */
-import { GROUPS, OPTIONS, type OptionSpec } from "./options.js";
+import { DAEMON_ONLY, GROUPS, OPTIONS, type OptionSpec } from "./options.js";
 import { wrap } from "../text.js";
 
 const WIDTH = 80;
@@ -17,10 +17,11 @@ export function defaultText(option: OptionSpec): string {
 }
 
 /** The options section of --help: grouped, flags aligned, each with its env vars and default. */
-export function optionsHelp(): string {
-  const column = Math.min(MAX_FLAG_COLUMN, Math.max(...OPTIONS.map((o) => flagUsage(o).length)) + 4);
+export function optionsHelp(except: readonly string[] = []): string {
+  const shown = OPTIONS.filter((o) => !except.includes(o.key));
+  const column = Math.min(MAX_FLAG_COLUMN, Math.max(...shown.map((o) => flagUsage(o).length)) + 4);
   const sections = GROUPS.map((group) => {
-    const options = OPTIONS.filter((o) => o.group === group.id);
+    const options = shown.filter((o) => o.group === group.id);
     return [`${group.title}:`, ...options.flatMap((o) => describe(o, column))].join("\n");
   });
   return `${sections.join("\n\n")}\n`;
@@ -48,7 +49,7 @@ export function optionsMarkdown(): string {
       code(flagUsage(o)),
       o.env.map(code).join(", "),
       o.defaultText ?? code(defaultText(o)),
-      o.help,
+      (DAEMON_ONLY as readonly string[]).includes(o.key) ? `${o.help} Only \`run\` reads it.` : o.help,
     ]
       .map((cell) => cell.replaceAll("|", "\\|"))
       .join(" | "),

@@ -145,6 +145,13 @@ export const OPTIONS = [
   }),
 ] as const;
 
+/**
+ * Options only the daemon reads: `check` observes once, serves nothing and logs nothing, so it
+ * lists none of them in its --help and refuses them as flags (a shared file or environment may
+ * still set them).
+ */
+export const DAEMON_ONLY = ["poll.interval", "sts.interval", "controlPlane.interval", "http.listen", "log.level"] as const;
+
 /** Every option's value once resolved, by key. */
 export type OptionValues = { [O in (typeof OPTIONS)[number] as O["key"]]: O["default"] };
 export type OptionKey = keyof OptionValues;

@@ -94,3 +94,22 @@ describe("a bad AWS endpoint setting", () => {
     expect(stderr).toContain(`rolewatch ${command}: invalid configuration:\n  aws.endpoint: invalid value "garbage" from env AWS_ENDPOINT_URL`);
   });
 });
+
+describe("rolewatch check's options", () => {
+  it("--help lists every option check uses, and none that only the daemon reads", async () => {
+    const { code, stdout } = await rolewatch(["check", "--help"]);
+    expect(code).toBe(0);
+    for (const flag of ["--imds-endpoint", "--aws-endpoint", "--region", "--control-plane-credentials", "--state-dir", "--config"]) expect(stdout).toContain(`  ${flag} `);
+    for (const flag of ["--listen", "--poll-interval", "--sts-interval", "--control-plane-interval", "--log-level"]) expect(stdout).not.toContain(flag);
+  });
+
+  it("refuses, as a configuration error, a daemon-only flag it would otherwise ignore", async () => {
+    const { code, stderr } = await rolewatch(["check", "--listen", ":9725", "--log-level", "debug"]);
+    expect(code).toBe(3);
+    expect(stderr).toBe(
+      "rolewatch check: invalid configuration:\n" +
+        "  --listen: rolewatch check does not use http.listen (only rolewatch run does)\n" +
+        "  --log-level: rolewatch check does not use log.level (only rolewatch run does)\n",
+    );
+  });
+});
