@@ -27,7 +27,7 @@ export async function startDaemon(input: { argv: readonly string[]; env: Env; cl
   const { clock, env } = input;
   const { config, warnings } = loadConfig({ argv: input.argv, env });
   const events = createEvents({ clock, level: config.log.level, version: VERSION });
-  for (const warning of warnings) events.warn(warning);
+  for (const warning of warnings) events.warn("config-warning", warning);
   const metrics = createMetrics({ version: VERSION });
   const agent = buildAgent(config, { clock, env, publish: { metrics, events, persist: true } });
   const http = await startHttpServer({

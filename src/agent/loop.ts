@@ -34,7 +34,7 @@ export class PollLoop {
       await this.agent.poll();
     } catch (error) {
       // A bug in one poll must not end the daemon: report it and poll again next tick.
-      this.events.error("poll failed", error);
+      this.events.error("poll-failed", "poll failed", error);
     }
   }
 }

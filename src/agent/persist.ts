@@ -13,9 +13,10 @@ export class PersistedState {
   #saved: string;
   #lastProblem: string | null = null;
 
-  constructor(private readonly store: StateStore | null, private readonly events: Pick<Events, "stateProblem">) {
+  constructor(private readonly store: StateStore | null, private readonly events: Pick<Events, "stateProblem" | "stateCreated">) {
     const loaded = store?.load() ?? { state: emptyState() };
-    if (loaded.problem) events.stateProblem(loaded.problem);
+    if (loaded.first && store) events.stateCreated({ path: store.path });
+    else if (loaded.problem) events.stateProblem(loaded.problem);
     this.#state = loaded.state;
     this.#saved = JSON.stringify(loaded.state);
   }

@@ -97,6 +97,6 @@ export function publishEvent(events: Events, metrics: Metrics, e: FoldEvent, ser
       return events.driftDetected({ kind: e.kind, severity: e.severity, since: e.since, detail: e.detail });
     case "drift-resolved":
       metrics.driftResolved(e.kind, e.durationSeconds);
-      return events.driftResolved({ kind: e.kind, severity: e.severity, since: e.since, durationSeconds: e.durationSeconds, detail: e.detail });
+      return events.driftResolved({ kind: e.kind, severity: e.severity, since: e.since, durationSeconds: e.durationSeconds, detail: e.detail, resolution: e.resolution });
   }
 }

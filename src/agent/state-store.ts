@@ -20,12 +20,12 @@ export class StateStore {
     this.path = join(dir, STATE_FILE);
   }
 
-  load(): { state: DriftState; problem?: StateProblem } {
+  /** `first`: there is no file yet, as on a first start (not a problem, though `problem` says it too). */
+  load(): { state: DriftState; problem?: StateProblem; first?: boolean } {
     const read = this.read();
     if ("state" in read) return read;
-    const problem = read.code === "ENOENT" ? "no state file yet; starting with no open drift"
-      : read.code !== undefined ? `cannot be read (${read.code}); starting fresh`
-      : `${read.problem}; replaced by a fresh state`;
+    if (read.code === "ENOENT") return { state: emptyState(), problem: { problem: "no state file yet; starting with no open drift", path: this.path }, first: true };
+    const problem = read.code !== undefined ? `cannot be read (${read.code}); starting fresh` : `${read.problem}; replaced by a fresh state`;
     return { state: emptyState(), problem: { problem, path: this.path } };
   }
 

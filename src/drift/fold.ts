@@ -25,7 +25,7 @@ export type FoldEvent =
   | ImdsChange
   | HealthEvent
   | { action: "drift-detected"; kind: DriftKind; severity: Severity; since: number; detail: string }
-  | { action: "drift-resolved"; kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string };
+  | { action: "drift-resolved"; kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string; resolution: string };
 
 export function initialFoldState(drift: DriftState = emptyState()): FoldState {
   return { drift, imds: { up: null, downSince: null }, controlPlane: {}, stsKey: null, instance: null };
@@ -72,5 +72,5 @@ function trackOf(state: FoldState): ImdsTrack {
 function driftAction(e: DriftEvent): FoldEvent {
   const { kind, severity, since, detail } = e;
   if (e.type === "detected") return { action: "drift-detected", kind, severity, since, detail };
-  return { action: "drift-resolved", kind, severity, since, durationSeconds: e.durationSeconds, detail };
+  return { action: "drift-resolved", kind, severity, since, durationSeconds: e.durationSeconds, detail, resolution: e.resolution };
 }

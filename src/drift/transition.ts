@@ -2,11 +2,12 @@ import { CONDITIONS } from "./conditions.js";
 import { rememberRoleId } from "./facts.js";
 import { DRIFT_KINDS, SEVERITY, type DriftKind, type Severity } from "./kinds.js";
 import type { Observation } from "./observation.js";
+import { resolution } from "./resolutions.js";
 import type { DriftState, OpenDrift } from "./state.js";
 
 export type DriftEvent =
   | { type: "detected"; kind: DriftKind; severity: Severity; since: number; detail: string }
-  | { type: "resolved"; kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string };
+  | { type: "resolved"; kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string; resolution: string };
 
 /**
  * The drift engine: folds one observation into the state. A drift opens on
@@ -30,7 +31,7 @@ export function transition(state: DriftState, o: Observation, now: number): { st
       if (!was) events.push({ type: "detected", kind, severity, since: now, detail: verdict.detail });
     } else if (was) {
       const durationSeconds = Math.max(0, Math.round((now - was.since) / 1000));
-      events.push({ type: "resolved", kind, severity, since: was.since, durationSeconds, detail: was.detail });
+      events.push({ type: "resolved", kind, severity, since: was.since, durationSeconds, detail: was.detail, resolution: resolution(kind, o) });
     }
   }
   return { state: { ...state, open, sts }, events };

@@ -6,7 +6,7 @@ import type { Events } from "./events-api.js";
 export type EventAction =
   | "drift-detected" | "drift-resolved" | "credentials-rotated" | "role-changed" | "profile-changed"
   | "imds-unavailable" | "imds-recovered" | "control-plane-unavailable" | "control-plane-recovered"
-  | "agent-started" | "agent-stopping";
+  | "agent-started" | "agent-stopping" | "state-created" | "state-problem" | "config-warning" | "poll-failed";
 
 /** One log line before the fields every line carries (cloud, service, ecs) are added. */
 export interface Line {
@@ -121,15 +121,23 @@ export function driftEvents(write: Write, clock: Clock): Pick<Events, "driftDete
         rolewatch: { drift: { kind, severity, since: iso(since), detail } },
       });
     },
-    driftResolved({ kind, severity, since, durationSeconds, detail }) {
+    driftResolved({ kind, severity, since, durationSeconds, detail, resolution }) {
       write({
-        level: "info", message: `drift ${kind} resolved after ${durationSeconds} s: ${detail}`, action: "drift-resolved",
+        level: "info", message: `drift ${kind} resolved: ${resolution}; open ${span(durationSeconds)}`, action: "drift-resolved",
         severity: SEVERITY_SCORE.notable,
         event: { category, type: ["info"], start: iso(since), end: iso(clock.now()), duration: Math.round(durationSeconds * 1e9) },
-        rolewatch: { drift: { kind, severity, since: iso(since), duration_s: durationSeconds, detail } },
+        rolewatch: { drift: { kind, severity, since: iso(since), duration_s: durationSeconds, detail, resolution } },
       });
     },
   };
+}
+
+/** A duration as an operator reads it in a message: "40 s", "54 min", "6 h 02 min". */
+function span(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
 }
 
 /** ECS `error.*` of a thrown value (our errors carry no secret in their messages: src/errors.ts). */

@@ -24,10 +24,13 @@ export interface Events {
   controlPlaneUnavailable(e: { api: ControlPlaneApi; reason: string }): void;
   controlPlaneRecovered(e: { api: ControlPlaneApi; downSeconds: number }): void;
   driftDetected(e: { kind: DriftKind; severity: Severity; since: number; detail: string }): void;
-  driftResolved(e: { kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string }): void;
-  /** The state file could not be used (missing, corrupt, unwritable); `problem` says which, for a person. */
+  /** `detail`: what was seen when it was detected; `resolution`: what is true now, and so why it ended. */
+  driftResolved(e: { kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string; resolution: string }): void;
+  /** The state file could not be used (unreadable, corrupt, unwritable); `problem` says which, for a person. */
   stateProblem(e: { problem: string; path: string }): void;
-  /** A free-form line, for what no event above describes. */
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, cause?: unknown, fields?: Record<string, unknown>): void;
+  /** There is no state file yet, as on a first start: nothing is wrong, one is written after the first poll. */
+  stateCreated(e: { path: string }): void;
+  /** A line for what no event above describes, with the action it is filed under. */
+  warn(action: "config-warning", message: string, fields?: Record<string, unknown>): void;
+  error(action: "poll-failed", message: string, cause?: unknown, fields?: Record<string, unknown>): void;
 }

@@ -41,14 +41,18 @@ export function createEvents(opts: { clock: Clock; level?: string; destination?:
     ...changeEvents(write),
     ...driftEvents(write, clock),
     stateProblem({ problem, path }) {
-      write({ level: "warn", message: `state file ${path}: ${problem}`, severity: SEVERITY_SCORE.warning, rolewatch: { state: { problem, path } } });
+      write({ level: "warn", message: `state file ${path}: ${problem}`, action: "state-problem", severity: SEVERITY_SCORE.warning, rolewatch: { state: { problem, path } } });
     },
-    warn(message, fields) {
-      write({ level: "warn", message, severity: SEVERITY_SCORE.warning, ...(fields ? { rolewatch: fields } : {}) });
+    stateCreated({ path }) {
+      const message = `state file ${path} does not exist yet (a first start): no drift was open; it is written after the first poll`;
+      write({ level: "info", message, action: "state-created", severity: SEVERITY_SCORE.routine, rolewatch: { state: { path } } });
     },
-    error(message, cause, fields) {
+    warn(action, message, fields) {
+      write({ level: "warn", message, action, severity: SEVERITY_SCORE.warning, ...(fields ? { rolewatch: fields } : {}) });
+    },
+    error(action, message, cause, fields) {
       const extra = cause === undefined ? {} : { error: errorFields(cause) };
-      write({ level: "error", message, severity: SEVERITY_SCORE.high, extra, ...(fields ? { rolewatch: fields } : {}) });
+      write({ level: "error", message, action, severity: SEVERITY_SCORE.high, extra, ...(fields ? { rolewatch: fields } : {}) });
     },
   };
 }

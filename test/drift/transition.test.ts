@@ -117,7 +117,7 @@ describe("an open drift", () => {
   it("resolves on the first observation that no longer shows it, with its duration", () => {
     const { state, events } = transition(withOpen("profile_role_mismatch", since), healthy(), NOW);
     expect(state.open).toEqual({});
-    expect(events).toEqual([{ type: "resolved", kind: "profile_role_mismatch", severity: "critical", since, durationSeconds: 1800, detail: "earlier" }]);
+    expect(events).toEqual([{ type: "resolved", kind: "profile_role_mismatch", severity: "critical", since, durationSeconds: 1800, detail: "earlier", resolution: "IMDS now serves RedRole, the role instance profile MyInPr holds" }]);
   });
 });
 

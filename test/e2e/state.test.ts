@@ -23,12 +23,11 @@ describe("the agent's state file", () => {
     expect(typeof parseState(readFileSync(file, "utf8"))).toBe("object");
   });
 
-  it("when missing at the first start, is reported once and then written", async () => {
+  it("when missing at the first start, is reported once, as routine, not a warning, and then written", async () => {
     field = await Field.start();
     await field.run(MINUTE);
-    expect(field.events().filter((e) => e["log.level"] === "warn").map((e) => (e.rolewatch?.state as { problem: string }).problem)).toEqual([
-      "no state file yet; starting with no open drift",
-    ]);
+    expect(field.events().filter((e) => e["log.level"] === "warn")).toEqual([]);
+    expect(field.events("state-created")).toMatchObject([{ "log.level": "info", rolewatch: { state: { path: join(field.stateDir, "state.json") } } }]);
     expect(parseState(readFileSync(join(field.stateDir, "state.json"), "utf8"))).toMatchObject({ version: 1, imds: { role: "RedRole" } });
   });
 });

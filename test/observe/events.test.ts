@@ -66,11 +66,20 @@ const table: { name: string; emit: (e: Events) => void; level: string; action: s
     level: "warn", action: "drift-detected", kind: "alert", severity: 47, fields: { rolewatch: { drift: { kind: "credentials_expiring", severity: "warning" } } },
   },
   {
-    name: "drift-resolved", emit: (e) => e.driftResolved({ kind: "profile_role_mismatch", severity: "critical", since: T0 - 3_240_000, durationSeconds: 3240, detail: "IMDS serves BlueRole" }),
+    name: "drift-resolved", emit: (e) => e.driftResolved({
+      kind: "profile_role_mismatch", severity: "critical", since: T0 - 3_240_000, durationSeconds: 3240,
+      detail: "IMDS serves RedRole; instance profile MyInPr holds BlueRole", resolution: "IMDS now serves BlueRole, the role instance profile MyInPr holds",
+    }),
     level: "info", action: "drift-resolved", severity: 21,
     fields: {
+      message: "drift profile_role_mismatch resolved: IMDS now serves BlueRole, the role instance profile MyInPr holds; open 54 min",
       event: { start: "2026-11-29T07:06:00.250Z", end: "2026-11-29T08:00:00.250Z", duration: 3_240_000_000_000 },
-      rolewatch: { drift: { kind: "profile_role_mismatch", severity: "critical", duration_s: 3240, since: "2026-11-29T07:06:00.250Z" } },
+      rolewatch: {
+        drift: {
+          kind: "profile_role_mismatch", severity: "critical", duration_s: 3240, since: "2026-11-29T07:06:00.250Z",
+          detail: "IMDS serves RedRole; instance profile MyInPr holds BlueRole", resolution: "IMDS now serves BlueRole, the role instance profile MyInPr holds",
+        },
+      },
     },
   },
 ];
@@ -95,8 +104,10 @@ describe("log events", () => {
 
   it("covers every event.action of docs/contract.md, Log events", () => {
     const spec = ["drift-detected", "drift-resolved", "credentials-rotated", "role-changed", "profile-changed", "imds-unavailable",
-      "imds-recovered", "control-plane-unavailable", "control-plane-recovered", "agent-started", "agent-stopping"];
-    expect(new Set(table.map((t) => t.action))).toEqual(new Set(spec));
+      "imds-recovered", "control-plane-unavailable", "control-plane-recovered", "agent-started", "agent-stopping",
+      "state-created", "state-problem", "config-warning", "poll-failed"];
+    const covered = [...table.map((t) => t.action), "state-created", "state-problem", "config-warning", "poll-failed"]; // the last four: the tests below
+    expect(new Set(covered)).toEqual(new Set(spec));
   });
 
   it("opens each line with @timestamp, log.level and message, as ecs-logging asks, timed by the injected clock", () => {
@@ -119,20 +130,22 @@ describe("log events", () => {
     expect(after?.cloud).toEqual({ provider: "aws", account: { id: "123456789012" }, region: "eu-west-1", instance: { id: "i-0123456789abcdef0" } });
   });
 
-  it("records a state problem as a warning", () => {
+  it("records a state problem as a warning, and a first start's missing state file as routine, each with its action", () => {
     const { events, lines } = setup();
     events.stateProblem({ problem: "corrupt JSON", path: "/var/lib/rolewatch/state.json" });
-    expect(lines()[0]).toMatchObject({ "log.level": "warn", event: { kind: "event", severity: 47 }, rolewatch: { state: { problem: "corrupt JSON", path: "/var/lib/rolewatch/state.json" } } });
-    expect(lines()[0]?.event.action).toBeUndefined();
+    events.stateCreated({ path: "/var/lib/rolewatch/state.json" });
+    const [problem, created] = lines();
+    expect(problem).toMatchObject({ "log.level": "warn", event: { kind: "event", action: "state-problem", severity: 47 }, rolewatch: { state: { problem: "corrupt JSON", path: "/var/lib/rolewatch/state.json" } } });
+    expect(created).toMatchObject({ "log.level": "info", event: { kind: "event", action: "state-created", severity: 0 }, rolewatch: { state: { path: "/var/lib/rolewatch/state.json" } } });
   });
 
   it("writes free-form warnings and errors with ECS error fields", () => {
     const { events, lines } = setup();
-    events.warn("clock skew", { skew_s: 12 });
-    events.error("poll failed", new TypeError("boom"), { tick: 3 });
+    events.warn("config-warning", "unknown environment variable ROLEWATCH_POLL", { variable: "ROLEWATCH_POLL" });
+    events.error("poll-failed", "poll failed", new TypeError("boom"), { tick: 3 });
     const [warn, error] = lines();
-    expect(warn).toMatchObject({ "log.level": "warn", message: "clock skew", rolewatch: { skew_s: 12 } });
-    expect(error).toMatchObject({ "log.level": "error", message: "poll failed", error: { type: "TypeError", message: "boom" }, rolewatch: { tick: 3 } });
+    expect(warn).toMatchObject({ "log.level": "warn", message: "unknown environment variable ROLEWATCH_POLL", event: { action: "config-warning" }, rolewatch: { variable: "ROLEWATCH_POLL" } });
+    expect(error).toMatchObject({ "log.level": "error", message: "poll failed", event: { action: "poll-failed" }, error: { type: "TypeError", message: "boom" }, rolewatch: { tick: 3 } });
     expect(error?.error.stack_trace).toContain("TypeError: boom");
   });
 
@@ -142,7 +155,7 @@ describe("log events", () => {
       version: "1.2.3",
       config: { imds: { token: "tok-1", headers: { "x-aws-ec2-metadata-token": "tok-2" } }, aws: { credentials: { SecretAccessKey: "sk-1", SessionToken: "st-1" } } },
     });
-    events.warn("oops", { creds: { secretAccessKey: "sk-2", sessionToken: "st-2" }, secret: new Secret("sk-3"), Token: "tok-3" });
+    events.warn("config-warning", "oops", { creds: { secretAccessKey: "sk-2", sessionToken: "st-2" }, secret: new Secret("sk-3"), Token: "tok-3" });
     const out = raw.join("");
     for (const secret of ["tok-1", "tok-2", "tok-3", "sk-1", "sk-2", "sk-3", "st-1", "st-2"]) expect(out).not.toContain(secret);
     expect(out).toContain("[REDACTED]");

@@ -1,0 +1,45 @@
+import type { DriftKind } from "./kinds.js";
+import type { Observation } from "./observation.js";
+
+/**
+ * What is true once a drift has resolved, and so why it ended, in the words a
+ * SIEM indexes as a fact: read from the observation that no longer shows it.
+ * The text that described the drift stays in its own field.
+ */
+export function resolution(kind: DriftKind, o: Observation): string {
+  if (o.imds.state === "ok" && o.imds.value.accessKeyId === null && kind !== "association_mismatch") {
+    return "IMDS serves no credentials any more";
+  }
+  return RESOLUTIONS[kind](o);
+}
+
+const served = (o: Observation): string => {
+  if (o.sts.state === "ok" && o.sts.value.outcome === "accepted") return o.sts.value.role;
+  return o.imds.state === "ok" ? (o.imds.value.role ?? "no role") : "an unknown role";
+};
+
+const profile = (o: Observation): string => (o.profile.state === "ok" ? `instance profile ${o.profile.value.name}` : "the instance profile");
+
+const RESOLUTIONS: Readonly<Record<DriftKind, (o: Observation) => string>> = {
+  profile_role_mismatch: (o) =>
+    o.profile.state === "ok" && o.profile.value.roles.length === 0 ? `${profile(o)} holds no role now` : `IMDS now serves ${served(o)}, the role ${profile(o)} holds`,
+  profile_empty: (o) => {
+    const roles = o.profile.state === "ok" ? o.profile.value.roles.map((r) => r.name).join(", ") : "";
+    return roles === "" ? `${profile(o)} is no longer read as empty` : `${profile(o)} holds ${roles} again`;
+  },
+  role_recreated: (o) => `the served session belongs to the role ${profile(o)} holds now (${served(o)})`,
+  identity_mismatch: (o) => {
+    if (o.sts.state !== "ok" || o.sts.value.outcome !== "accepted") return "STS no longer names another identity";
+    return `STS names ${o.sts.value.role} in account ${o.sts.value.account} for ${o.sts.value.session}, as IMDS and the instance say`;
+  },
+  association_mismatch: (o) => {
+    const assoc = o.association.state === "ok" ? o.association.value : null;
+    if (assoc === null) return "EC2 shows no association, and IMDS reports no instance profile";
+    return `EC2 associates ${assoc.arn} (${assoc.state}), as IMDS reports`;
+  },
+  credentials_rejected: () => "STS accepts the served credentials",
+  credentials_expiring: (o) => {
+    const expiration = o.imds.state === "ok" ? o.imds.value.expiration : null;
+    return expiration === null ? "IMDS serves no credentials any more" : `IMDS serves credentials that expire in ${Math.round((expiration - o.at) / 1000)} s`;
+  },
+};

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/clock.js";
+import type { DriftKind } from "../../src/drift/kinds.js";
+import type { Observation } from "../../src/drift/observation.js";
+import { emptyState } from "../../src/drift/state.js";
+import { transition } from "../../src/drift/transition.js";
+import { createEvents } from "../../src/observe/events.js";
+
+const T0 = Date.parse("2026-11-29T10:00:00Z");
+const PROFILE_ARN = "arn:aws:iam::111122223333:instance-profile/MyInPr";
+const RED = { name: "RedRole", id: "AROARED00000000000001" };
+const BLUE = { name: "BlueRole", id: "AROABLUE0000000000001" };
+
+function healthy(at: number): Observation {
+  return {
+    at,
+    instance: { id: "i-0d4c8f2b7a91e3c56", accountId: "111122223333" },
+    imds: { state: "ok", value: { profileArn: PROFILE_ARN, role: "RedRole", accessKeyId: "ASIAKEY1", expiration: at + 5 * 3600_000 } },
+    sts: { state: "ok", value: { outcome: "accepted", role: "RedRole", roleId: RED.id, account: "111122223333", session: "i-0d4c8f2b7a91e3c56" } },
+    profile: { state: "ok", value: { name: "MyInPr", roles: [RED] } },
+    association: { state: "ok", value: { associationId: "iip-assoc-0123456789abcdef0", arn: PROFILE_ARN, state: "associated" } },
+  };
+}
+
+type Tweak = (o: Observation) => void;
+const served = (o: Observation, role: string, key: string) => {
+  if (o.imds.state === "ok") Object.assign(o.imds.value, { role, accessKeyId: key });
+  if (o.sts.state === "ok" && o.sts.value.outcome === "accepted") Object.assign(o.sts.value, { role, roleId: BLUE.id });
+};
+const holds = (o: Observation, ...roles: (typeof RED)[]) => void (o.profile = { state: "ok", value: { name: "MyInPr", roles } });
+
+/** Each kind: how it showed, and the observation 54 minutes later that ends it. */
+const CASES: [DriftKind, Tweak, Tweak][] = [
+  ["profile_role_mismatch", (o) => holds(o, BLUE), (o) => (holds(o, BLUE), served(o, "BlueRole", "ASIAKEY2"))],
+  ["profile_empty", (o) => holds(o), () => {}],
+  ["role_recreated", (o) => holds(o, { name: "RedRole", id: "AROARED00000000000002" }), () => {}],
+  ["identity_mismatch", (o) => void (o.sts.state === "ok" && Object.assign(o.sts.value, { account: "999999999999" })), () => {}],
+  ["association_mismatch", (o) => void (o.association = { state: "ok", value: { associationId: "iip-assoc-1", arn: PROFILE_ARN, state: "associating" } }), () => {}],
+  ["credentials_rejected", (o) => void (o.sts = { state: "ok", value: { outcome: "rejected", code: "InvalidClientTokenId" } }), () => {}],
+  ["credentials_expiring", (o) => void (o.imds.state === "ok" && (o.imds.value.expiration = o.at + 4 * 60_000)), () => {}],
+];
+
+describe("a drift-resolved event", () => {
+  it.each(CASES)("of %s says what is true once it ended, and keeps what was seen in detail", async (kind, drift, end) => {
+    const shown = healthy(T0);
+    drift(shown);
+    const opened = transition(emptyState(), shown, T0);
+    expect(opened.events.map((e) => e.kind)).toEqual([kind]);
+    const later = healthy(T0 + 54 * 60_000);
+    end(later);
+    const [resolved] = transition(opened.state, later, later.at).events;
+    if (resolved?.type !== "resolved") throw new Error(`${kind} did not resolve`);
+    const lines: string[] = [];
+    const events = createEvents({ clock: new ManualClock(later.at), version: "test", destination: { write: (s: string) => void lines.push(s) } });
+    events.driftResolved(resolved);
+    const line = JSON.parse(lines[0] ?? "{}") as { message: string; rolewatch: { drift: { detail: string; resolution: string } } };
+    expect(line.rolewatch.drift.detail).toBe(opened.events[0]?.detail);
+    await expect(`${line.message}\n`).toMatchFileSnapshot(`golden/resolved-${kind}.txt`);
+  });
+
+  it("of any kind, once IMDS serves no credentials, says so", () => {
+    const shown = healthy(T0);
+    holds(shown, BLUE);
+    const opened = transition(emptyState(), shown, T0);
+    const gone = healthy(T0 + 6 * 3600_000);
+    if (gone.imds.state === "ok") Object.assign(gone.imds.value, { role: null, accessKeyId: null, expiration: null });
+    gone.sts = { state: "unknown" };
+    const [resolved] = transition(opened.state, gone, gone.at).events;
+    expect(resolved).toMatchObject({ type: "resolved", kind: "profile_role_mismatch", resolution: "IMDS serves no credentials any more" });
+  });
+});
