@@ -5,22 +5,10 @@ import type { Observation } from "../../src/drift/observation.js";
 import { emptyState } from "../../src/drift/state.js";
 import { transition } from "../../src/drift/transition.js";
 import { createEvents } from "../../src/observe/events.js";
+import { BLUE, healthyAt, PROFILE_ARN, RED } from "./observations.js";
 
 const T0 = Date.parse("2026-11-29T10:00:00Z");
-const PROFILE_ARN = "arn:aws:iam::111122223333:instance-profile/MyInPr";
-const RED = { name: "RedRole", id: "AROARED00000000000001" };
-const BLUE = { name: "BlueRole", id: "AROABLUE0000000000001" };
-
-function healthy(at: number): Observation {
-  return {
-    at,
-    instance: { id: "i-0d4c8f2b7a91e3c56", accountId: "111122223333" },
-    imds: { state: "ok", value: { profileArn: PROFILE_ARN, role: "RedRole", accessKeyId: "ASIAKEY1", expiration: at + 5 * 3600_000 } },
-    sts: { state: "ok", value: { outcome: "accepted", role: "RedRole", roleId: RED.id, account: "111122223333", session: "i-0d4c8f2b7a91e3c56" } },
-    profile: { state: "ok", value: { name: "MyInPr", roles: [RED] } },
-    association: { state: "ok", value: { associationId: "iip-assoc-0123456789abcdef0", arn: PROFILE_ARN, state: "associated" } },
-  };
-}
+const healthy = healthyAt;
 
 type Tweak = (o: Observation) => void;
 const served = (o: Observation, role: string, key: string) => {

@@ -3,24 +3,12 @@ import type { DriftKind } from "../../src/drift/kinds.js";
 import type { Observation } from "../../src/drift/observation.js";
 import { emptyState, type DriftState } from "../../src/drift/state.js";
 import { openDrifts, transition } from "../../src/drift/transition.js";
+import { BLUE, healthyAt, PROFILE_ARN, RED, RED_AGAIN } from "./observations.js";
 
 const NOW = Date.parse("2026-11-29T10:00:00Z");
-const PROFILE_ARN = "arn:aws:iam::111122223333:instance-profile/MyInPr";
-const RED = { name: "RedRole", id: "AROARED00000000000001" };
-const BLUE = { name: "BlueRole", id: "AROABLUE0000000000001" };
-const RED_AGAIN = { name: "RedRole", id: "AROARED00000000000002" };
 
 /** A healthy instance: IMDS serves RedRole, STS agrees, the profile holds RedRole, EC2 associates MyInPr. */
-function healthy(): Observation {
-  return {
-    at: NOW,
-    instance: { id: "i-0d4c8f2b7a91e3c56", accountId: "111122223333" },
-    imds: { state: "ok", value: { profileArn: PROFILE_ARN, role: "RedRole", accessKeyId: "ASIAKEY1", expiration: NOW + 5 * 3600_000 } },
-    sts: { state: "ok", value: { outcome: "accepted", role: "RedRole", roleId: RED.id, account: "111122223333", session: "i-0d4c8f2b7a91e3c56" } },
-    profile: { state: "ok", value: { name: "MyInPr", roles: [RED] } },
-    association: { state: "ok", value: { associationId: "iip-assoc-0123456789abcdef0", arn: PROFILE_ARN, state: "associated" } },
-  };
-}
+const healthy = () => healthyAt(NOW);
 
 type Tweak = (o: Observation) => void;
 const unknown = { state: "unknown" } as const;

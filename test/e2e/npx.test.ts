@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, startRolewatch, type Daemon } from "../support/cli.js";
+import { cleanEnv, finished, startRolewatch, type Daemon } from "../support/cli.js";
 import { contractProblems } from "../support/contract.js";
 
 // The README's way of running the command from a clone. This is the only test that goes through npx:
@@ -17,21 +16,8 @@ describe("`npx rolewatch COMMAND` in a clone, as the README says", () => {
   let imds: string;
 
   /** npx with an npm cache of this test's own, so that nothing another process left there is read. */
-  function npx(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn("npx", ["--no-install", "rolewatch", ...args], {
-        cwd: ROOT,
-        env: cleanEnv({ npm_config_cache: cache, npm_config_update_notifier: "false", ...env }),
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const npx = (args: string[], env: Record<string, string> = {}) =>
+    finished("npx", ["--no-install", "rolewatch", ...args], { cwd: ROOT, env: cleanEnv({ npm_config_cache: cache, npm_config_update_notifier: "false", ...env }) });
 
   beforeAll(async () => {
     sim = startRolewatch(["sim", "--imds-port", "0"]);

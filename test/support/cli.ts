@@ -20,8 +20,13 @@ export interface Finished {
 
 /** Runs `rolewatch ARGS` to its end. */
 export function rolewatch(args: string[], env: Record<string, string> = cleanEnv()): Promise<Finished> {
+  return finished(process.execPath, [MAIN, ...args], { env });
+}
+
+/** Runs a command to its end, with what it printed. */
+export function finished(command: string, args: string[], options: { env: Record<string, string>; cwd?: string }): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
