@@ -1,3 +1,4 @@
+import { buildVerdict } from "./verdicts.js";
 import { object, onlyKeys, optionalInteger, optionalString, Problems, SimInputError, type Json } from "../scenario/validate.js";
 
 interface Scope {
@@ -19,12 +20,16 @@ export type Fault =
   /** The connection is reset without a response. */
   | ({ kind: "reset" } & Scope)
   /** HttpEndpoint=disabled: every request gets 403. */
-  | { kind: "disabled" };
+  | { kind: "disabled" }
+  /** The role's credentials document with this Code and no keys (src/sim/imds/verdicts.ts). */
+  | { kind: "credentials-code"; code: string; count?: number }
+  /** These role names listed after the served one (src/sim/imds/verdicts.ts). */
+  | { kind: "extra-roles"; roles: string[]; count?: number };
 
 export type FaultKind = Fault["kind"];
 
 const FAULT_STATUSES = [500, 502, 503, 429] as const;
-const KINDS: readonly FaultKind[] = ["status", "delay", "malformed", "oversized", "reset", "disabled"];
+const KINDS: readonly FaultKind[] = ["status", "delay", "malformed", "oversized", "reset", "disabled", "credentials-code", "extra-roles"];
 const MAX_DELAY_MS = 600_000;
 const MAX_OVERSIZED_BYTES = 64 * 1024 * 1024;
 
@@ -44,6 +49,7 @@ function build(obj: Json, kind: FaultKind, problems: Problems): Fault | undefine
     onlyKeys(obj, ["kind"], "fault", problems);
     return { kind };
   }
+  if (kind === "credentials-code" || kind === "extra-roles") return buildVerdict(obj, kind, problems);
   const extra = { status: ["status"], delay: ["ms"], oversized: ["bytes"], malformed: [], reset: [] }[kind];
   onlyKeys(obj, ["kind", "count", "path", ...extra], "fault", problems);
   const scope: Scope = {};
@@ -106,5 +112,5 @@ export class FaultSet {
 }
 
 function matches(fault: Fault, path: string): boolean {
-  return fault.kind === "disabled" || fault.path === undefined || path.startsWith(fault.path);
+  return !("path" in fault) || fault.path === undefined || path.startsWith(fault.path);
 }
