@@ -21,6 +21,7 @@ const transitions = (kind: string) => [
 const CASES: [string, Fault, string, string][] = [
   ["a credentials document with Code AssumeRoleUnauthorizedAccess", { kind: "credentials-code", code: "AssumeRoleUnauthorizedAccess" }, "credentials_unavailable", "IMDS serves no credentials for RedRole: AssumeRoleUnauthorizedAccess"],
   ["a credentials document with Code InstanceProfileNotFound", { kind: "credentials-code", code: "InstanceProfileNotFound" }, "credentials_unavailable", "IMDS serves no credentials for RedRole: InstanceProfileNotFound"],
+  ["a credentials document with a Code no document names", { kind: "credentials-code", code: "RoleNotFound" }, "credentials_unavailable", "IMDS serves no credentials for RedRole: RoleNotFound (EC2 could not get credentials for the role; the role may no longer exist)"],
   ["two roles listed", { kind: "extra-roles", roles: ["BlueRole"] }, "identity_mismatch", "IMDS lists 2 roles (RedRole, BlueRole)"],
 ];
 
