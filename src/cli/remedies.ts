@@ -32,6 +32,9 @@ const replace = (i: Ids) => `aws ec2 replace-iam-instance-profile-association --
 const revoke = (i: Ids) =>
   `aws iam put-role-policy --role-name ${i.role} --policy-name AWSRevokeOlderSessions --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"${i.now}"}}}]}'`;
 
+// The trust policy EC2 needs to assume a role (IAM User Guide, "Troubleshoot IAM and Amazon EC2", AssumeRoleUnauthorizedAccess).
+const EC2_TRUST = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
+
 const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
   profile_role_mismatch: (i) => ({
     meaning: `The instance still acts as ${i.role} although its instance profile now holds another role. IMDS switches by itself within about an hour (the field report measured up to 54 minutes); a reboot does not help. To switch now, stop and start the instance, or give it a new association:`,
@@ -46,7 +49,7 @@ const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
     commands: [stopStart(i), replace(i)],
   }),
   identity_mismatch: (i) => ({
-    meaning: "STS names another role, account or session than IMDS claims to serve: something between the instance and IMDS (a proxy, a spoofed endpoint) hands out credentials that are not this instance's. Find what answers on 169.254.169.254 and compare with what AWS says:",
+    meaning: "STS names another role, account or session than IMDS claims to serve, or IMDS lists more than one role (an instance profile holds at most one): something between the instance and IMDS (a proxy, a spoofed endpoint) hands out credentials that are not this instance's. Find what answers on 169.254.169.254 and compare with what AWS says:",
     commands: ["sudo iptables -t nat -S | grep -n 169.254.169.254", `aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${i.instance}`],
   }),
   association_mismatch: (i) => ({
@@ -56,6 +59,10 @@ const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
   credentials_rejected: (i) => ({
     meaning: `STS refuses the credentials IMDS serves (the role was deleted, or its sessions revoked): every AWS call from this instance fails. IMDS refreshes them on its next rotation; to get fresh credentials of the profile's role now:`,
     commands: [stopStart(i), replace(i)],
+  }),
+  credentials_unavailable: (i) => ({
+    meaning: `IMDS serves no credentials for ${i.role}: EC2 could not assume it, so every AWS call from this instance fails. If the role's trust policy does not trust ec2.amazonaws.com (AssumeRoleUnauthorizedAccess), restore it; if the role no longer exists, see what the instance profile holds and give the instance a profile with a role that exists. IMDS picks the change up at its next refresh; a new association makes it deliver now:`,
+    commands: [`aws iam update-assume-role-policy --role-name ${i.role} --policy-document '${EC2_TRUST}'`, `aws iam get-role --role-name ${i.role}`, `aws iam get-instance-profile --instance-profile-name ${i.profile}`, replace(i)],
   }),
   credentials_expiring: (i) => ({
     meaning: "The served credentials are within 5 minutes of their expiry (or past it) and IMDS has not rotated them, though EC2 makes new ones available at least 5 minutes before. Look at IMDS's health; a stop and start makes it deliver anew:",

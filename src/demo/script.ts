@@ -41,9 +41,30 @@ function swap(from: string, to: string): Pick<Step, "commands" | "act"> {
 
 const nothing = (): void => {};
 
+/** A fault of the simulator's IMDS, as `curl` would set it (docs/contract.md, Simulator admin paths). */
+const putFault = (fault: object) => `curl -X PUT "$AWS_EC2_METADATA_SERVICE_ENDPOINT/rolewatch-sim/faults" -d '${JSON.stringify(fault)}'`;
+const clearFaults = 'curl -X DELETE "$AWS_EC2_METADATA_SERVICE_ENDPOINT/rolewatch-sim/faults"';
+
+/** IMDS's own verdicts (docs/contract.md, Drift kinds): EC2 cannot assume the role; more than one role listed. */
+const IMDS_VERDICTS: Step[] = [
+  {
+    id: "IMDS", title: "EC2 cannot assume RedRole (its trust policy does not trust EC2): IMDS serves Code AssumeRoleUnauthorizedAccess and no keys",
+    commands: [putFault({ kind: "credentials-code", code: "AssumeRoleUnauthorizedAccess" })],
+    act: (s) => s.sim.setFault({ kind: "credentials-code", code: "AssumeRoleUnauthorizedAccess" }), until: open("credentials_unavailable"), limitMs: MINUTE, detects: ["credentials_unavailable"],
+  },
+  { id: "IMDS", title: "EC2 trusted again: IMDS serves RedRole's credentials", commands: [clearFaults], act: (s) => s.sim.clearFaults(), until: clear, limitMs: MINUTE, resolves: ["credentials_unavailable"] },
+  {
+    id: "IMDS", title: "IMDS lists RedRole and BlueRole, though an instance profile holds one role",
+    commands: [putFault({ kind: "extra-roles", roles: ["BlueRole"] })],
+    act: (s) => s.sim.setFault({ kind: "extra-roles", roles: ["BlueRole"] }), until: open("identity_mismatch"), limitMs: MINUTE, detects: ["identity_mismatch"],
+  },
+  { id: "IMDS", title: "IMDS lists RedRole alone again", commands: [clearFaults], act: (s) => s.sim.clearFaults(), until: clear, limitMs: MINUTE, resolves: ["identity_mismatch"] },
+];
+
 /** The field report's experiment (docs/contract.md, Field report, S1-S6), in order, on the default scenario. */
 export const SCRIPT: Step[] = [
   { id: "start", title: "RedRole is in instance profile MyInPr, associated with the instance", commands: [], act: nothing, until: (r) => r.imds.role === "RedRole" && clear(r), limitMs: MINUTE },
+  ...IMDS_VERDICTS,
   {
     id: "S1", title: "Remove RedRole from the profile: IMDS keeps serving its credentials",
     commands: ["aws iam remove-role-from-instance-profile --instance-profile-name MyInPr --role-name RedRole"],

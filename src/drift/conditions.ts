@@ -1,5 +1,6 @@
+import { codeMeaning } from "./codes.js";
 import type { DriftKind } from "./kinds.js";
-import type { Observation } from "./observation.js";
+import type { ImdsFacts, Observation } from "./observation.js";
 
 /** Whether a drift shows in an observation; null: its sources are unknown, so it cannot be decided. */
 export type Verdict = { shows: boolean; detail: string } | null;
@@ -59,15 +60,11 @@ export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Mem
   },
 
   identity_mismatch(o) {
-    if (servesCredentials(o) === false) return { shows: false, detail: "" };
-    if (o.imds.state !== "ok" || o.sts.state !== "ok") return null;
-    if (o.sts.value.outcome !== "accepted") return { shows: false, detail: "" };
-    const sts = o.sts.value;
-    const problems = [
-      sts.role !== o.imds.value.role ? `STS says role ${sts.role}, IMDS serves ${o.imds.value.role ?? "none"}` : "",
-      o.instance && sts.account !== o.instance.accountId ? `STS says account ${sts.account}, the instance is in ${o.instance.accountId}` : "",
-      o.instance && sts.session !== o.instance.id ? `the session is ${sts.session}, not this instance (${o.instance.id})` : "",
-    ].filter(Boolean);
+    if (o.imds.state !== "ok") return null;
+    const listed = listedProblem(o.imds.value);
+    const sts = stsProblems(o);
+    if (sts === null) return listed === "" ? null : { shows: true, detail: listed };
+    const problems = [listed, ...sts].filter(Boolean);
     return { shows: problems.length > 0, detail: problems.join("; ") };
   },
 
@@ -87,6 +84,13 @@ export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Mem
     return { shows: sts.outcome === "rejected", detail: sts.outcome === "rejected" ? `STS rejects the served credentials: ${sts.code}` : "" };
   },
 
+  credentials_unavailable(o) {
+    if (o.imds.state !== "ok") return null;
+    const { unavailableCode: code, role } = o.imds.value;
+    if (code === undefined) return { shows: false, detail: "" };
+    return { shows: true, detail: `IMDS serves no credentials for ${role ?? "the role"}: ${code} (${codeMeaning(code)})` };
+  },
+
   credentials_expiring(o) {
     if (o.imds.state !== "ok") return null;
     const { expiration } = o.imds.value;
@@ -96,3 +100,24 @@ export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Mem
     return { shows: left <= EXPIRY_WARNING_MS, detail };
   },
 };
+
+/** More than one role listed: an instance profile holds at most one, so this IMDS is not behaving as EC2's does. */
+function listedProblem(imds: ImdsFacts): string {
+  const others = imds.otherRoles ?? [];
+  if (others.length === 0) return "";
+  const all = [imds.role ?? "", ...others];
+  return `IMDS lists ${all.length} roles (${all.join(", ")}); an instance profile holds at most one`;
+}
+
+/** What STS says against IMDS's claim; null: not decidable from this observation. */
+function stsProblems(o: Observation): string[] | null {
+  if (servesCredentials(o) === false) return [];
+  if (o.imds.state !== "ok" || o.sts.state !== "ok") return null;
+  if (o.sts.value.outcome !== "accepted") return [];
+  const sts = o.sts.value;
+  return [
+    sts.role !== o.imds.value.role ? `STS says role ${sts.role}, IMDS serves ${o.imds.value.role ?? "none"}` : "",
+    o.instance && sts.account !== o.instance.accountId ? `STS says account ${sts.account}, the instance is in ${o.instance.accountId}` : "",
+    o.instance && sts.session !== o.instance.id ? `the session is ${sts.session}, not this instance (${o.instance.id})` : "",
+  ];
+}

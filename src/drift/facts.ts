@@ -1,6 +1,6 @@
 import { servedKey } from "./imds.js";
 import type { AwsSeen, ImdsRead, PollInput, Seen, StsSeen } from "./input.js";
-import type { Known, Observation, StsFacts } from "./observation.js";
+import type { ImdsFacts, Known, Observation, StsFacts } from "./observation.js";
 import type { DriftState } from "./state.js";
 
 /**
@@ -47,10 +47,10 @@ function imdsFacts(read: ImdsRead): Observation["imds"] {
   if (!read.ok) return { state: "unknown" };
   const { info, role, credentials } = read.view;
   const served = credentials && "accessKeyId" in credentials ? credentials : null;
-  return {
-    state: "ok",
-    value: { profileArn: info?.instanceProfileArn ?? null, role, accessKeyId: served?.accessKeyId ?? null, expiration: served?.expiration ?? null },
-  };
+  const value: ImdsFacts = { profileArn: info?.instanceProfileArn ?? null, role, accessKeyId: served?.accessKeyId ?? null, expiration: served?.expiration ?? null };
+  if (credentials && !("accessKeyId" in credentials) && credentials.code !== "Success") value.unavailableCode = credentials.code;
+  if (read.view.otherRoles && read.view.otherRoles.length > 0) value.otherRoles = [...read.view.otherRoles];
+  return { state: "ok", value };
 }
 
 function stsFacts(view: Seen<StsSeen>): Known<StsFacts> {

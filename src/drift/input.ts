@@ -10,6 +10,8 @@ export interface ImdsServed {
   role: string | null;
   /** `code` alone: IMDS serves no key (e.g. AssumeRoleUnauthorizedAccess). */
   credentials: { accessKeyId: string; expiration: number } | { code: string } | null;
+  /** Roles listed after `role`: an instance profile holds one, so any is a finding. */
+  otherRoles?: readonly string[];
 }
 
 export type ImdsRead<V extends ImdsServed = ImdsServed> =

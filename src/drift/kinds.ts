@@ -11,6 +11,7 @@ export const DRIFT_KINDS = [
   "association_mismatch",
   "credentials_rejected",
   "credentials_expiring",
+  "credentials_unavailable",
 ] as const;
 
 export type DriftKind = (typeof DRIFT_KINDS)[number];
@@ -25,6 +26,7 @@ export const SEVERITY: Readonly<Record<DriftKind, Severity>> = {
   association_mismatch: "warning",
   credentials_rejected: "critical",
   credentials_expiring: "warning",
+  credentials_unavailable: "critical",
 };
 
 export function isDriftKind(value: string): value is DriftKind {

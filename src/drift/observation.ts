@@ -11,6 +11,10 @@ export interface ImdsFacts {
   accessKeyId: string | null;
   /** ms since epoch; null when no credentials are served. */
   expiration: number | null;
+  /** The credentials document's Code when it is not Success: IMDS's own verdict that it has no credentials. */
+  unavailableCode?: string;
+  /** Roles listed besides `role` (docs/contract.md, Drift kinds, identity_mismatch). */
+  otherRoles?: readonly string[];
 }
 
 /** STS GetCallerIdentity, for the AccessKeyId IMDS serves now. */

@@ -7,7 +7,7 @@ import type { Observation } from "./observation.js";
  * The text that described the drift stays in its own field.
  */
 export function resolution(kind: DriftKind, o: Observation): string {
-  if (o.imds.state === "ok" && o.imds.value.accessKeyId === null && kind !== "association_mismatch") {
+  if (o.imds.state === "ok" && o.imds.value.accessKeyId === null && kind !== "association_mismatch" && kind !== "credentials_unavailable") {
     return "IMDS serves no credentials any more";
   }
   return RESOLUTIONS[kind](o);
@@ -29,8 +29,11 @@ const RESOLUTIONS: Readonly<Record<DriftKind, (o: Observation) => string>> = {
   },
   role_recreated: (o) => `the served session belongs to the role ${profile(o)} holds now (${served(o)})`,
   identity_mismatch: (o) => {
-    if (o.sts.state !== "ok" || o.sts.value.outcome !== "accepted") return "STS no longer names another identity";
-    return `STS names ${o.sts.value.role} in account ${o.sts.value.account} for ${o.sts.value.session}, as IMDS and the instance say`;
+    const listed = o.imds.state === "ok" && (o.imds.value.otherRoles ?? []).length === 0 ? [`IMDS lists one role (${o.imds.value.role ?? "none"})`] : [];
+    const sts = o.sts.state === "ok" && o.sts.value.outcome === "accepted"
+      ? `STS names ${o.sts.value.role} in account ${o.sts.value.account} for ${o.sts.value.session}, as IMDS and the instance say`
+      : "STS names no other identity";
+    return [...listed, sts].join("; ");
   },
   association_mismatch: (o) => {
     const assoc = o.association.state === "ok" ? o.association.value : null;
@@ -38,6 +41,10 @@ const RESOLUTIONS: Readonly<Record<DriftKind, (o: Observation) => string>> = {
     return `EC2 associates ${assoc.arn} (${assoc.state}), as IMDS reports`;
   },
   credentials_rejected: () => "STS accepts the served credentials",
+  credentials_unavailable: (o) => {
+    const imds = o.imds.state === "ok" ? o.imds.value : null;
+    return imds?.accessKeyId ? `IMDS serves ${imds.role ?? "the role"}'s credentials again` : "IMDS lists no role's credentials any more";
+  },
   credentials_expiring: (o) => {
     const expiration = o.imds.state === "ok" ? o.imds.value.expiration : null;
     return expiration === null ? "IMDS serves no credentials any more" : `IMDS serves credentials that expire in ${Math.round((expiration - o.at) / 1000)} s`;

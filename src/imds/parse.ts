@@ -25,21 +25,41 @@ export function parseIamInfo(text: string, path = IAM_INFO_PATH): IamInfo {
 /** IAM's RoleName pattern and length (IAM API Reference, CreateRole); it also keeps the name a single path segment. */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
+/** What stands for a listed line that is not an IAM role name: such a line never reaches a label or a terminal. */
+export const NOT_A_ROLE_NAME = "(not an IAM role name)";
+
 /**
  * The role name listed under `iam/security-credentials/`. A profile holds one
- * role, so one line is expected; extra lines are ignored. Empty means no role.
+ * role, so one line is expected; the first is the role read. Empty means no role.
  */
 export function parseRoleList(text: string, path = CREDENTIALS_PATH): string | null {
-  const first = (text.trim().split("\n")[0] ?? "").trim();
+  const first = listedLines(text)[0] ?? "";
   if (first === "") return null;
   if (!ROLE_NAME.test(first)) throw bad(path, "the listed role name is not an IAM role name");
   return first;
 }
 
+/**
+ * The lines listed after the first: EC2 lists at most one role (an instance
+ * profile holds one, docs/wire.md, Credentials document), so any is a finding.
+ * A line that is not an IAM role name is kept only as NOT_A_ROLE_NAME.
+ */
+export function parseOtherRoles(text: string): string[] {
+  return listedLines(text).slice(1).map((line) => (ROLE_NAME.test(line) ? line : NOT_A_ROLE_NAME));
+}
+
+function listedLines(text: string): string[] {
+  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+}
+
+/** The shape of IMDS's and AWS's codes (AssumeRoleUnauthorizedAccess): a code out of it is a malformed body. */
+const CODE = /^[A-Za-z]{1,64}$/;
+
 /** A Code other than Success (e.g. AssumeRoleUnauthorizedAccess) is a state IMDS reports, not a malformed body. */
 export function parseCredentials(text: string, path = CREDENTIALS_PATH): ServedCredentials {
   const o = jsonObject(text, path);
   const code = stringField(o, "Code", path);
+  if (!CODE.test(code)) throw bad(path, "Code is not a code (letters only)");
   const lastUpdated = timeField(o, "LastUpdated", path);
   if (code !== "Success") {
     const message = o["Message"] ?? "";

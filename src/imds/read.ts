@@ -1,5 +1,5 @@
 import { ImdsError } from "../errors.js";
-import { parseCredentials, parseIamInfo, parseIdentityDocument, parseRoleList } from "./parse.js";
+import { parseCredentials, parseIamInfo, parseIdentityDocument, parseOtherRoles, parseRoleList } from "./parse.js";
 import { CREDENTIALS_PATH, IAM_INFO_PATH, IDENTITY_DOCUMENT_PATH } from "./paths.js";
 import type { IdentityDocument, ImdsReader, ImdsView } from "./types.js";
 
@@ -17,7 +17,8 @@ export async function readImds(imds: ImdsReader): Promise<ImdsView> {
   const path = CREDENTIALS_PATH + role;
   const credentialsBody = await imds.get(path, "credentials");
   const credentials = credentialsBody === null ? null : parseCredentials(credentialsBody, path);
-  return { info, role, credentials };
+  const otherRoles = listBody === null ? [] : parseOtherRoles(listBody);
+  return otherRoles.length > 0 ? { info, role, credentials, otherRoles } : { info, role, credentials };
 }
 
 /** The identity document always exists on EC2, so a 404 here means the endpoint is not IMDS. */

@@ -42,6 +42,8 @@ export interface ImdsView {
   info: IamInfo | null;
   role: string | null;
   credentials: ServedCredentials | null;
+  /** The roles listed after `role`, when IMDS lists more than one (which EC2 never does). */
+  otherRoles?: string[];
 }
 
 /** Which IMDS read a request served: a closed set, used as a metric label. */

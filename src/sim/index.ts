@@ -15,11 +15,12 @@ import { startAwsApi } from "./aws/index.js";
 import { AwsBackend } from "./backend/index.js";
 import { listen, normalizePath } from "./http.js";
 import { FaultSet } from "./imds/faults.js";
+import { scenarioVerdicts } from "./imds/verdicts.js";
 import { handleImds, type ImdsHandlerContext } from "./imds/handler.js";
 import { ImdsCounters } from "./imds/stats.js";
 import { TokenStore } from "./imds/tokens.js";
 import { worldControlPlane } from "./plane/index.js";
-import { defaultScenario } from "./scenario/scenario.js";
+import { defaultScenario, type Scenario } from "./scenario/scenario.js";
 import { SimInputError } from "./scenario/validate.js";
 import { simulatorHandle, type Simulator, type SimulatorOptions } from "./simulator.js";
 import { cryptoRandom, seededRandom, type Random } from "./world/random.js";
@@ -58,7 +59,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     tokens: new TokenStore(clock, random),
     httpTokens: options.httpTokens ?? "required",
     counters: new ImdsCounters(),
-    faults: new FaultSet(),
+    faults: startFaults(options.scenario),
     closing: closing.signal,
   };
   const imdsAdmin = imdsAdminTarget(ctx);
@@ -83,6 +84,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     throw error;
   });
   return simulatorHandle({ ctx, imdsAdmin, controlPlane, aws, server, backend, closing });
+}
+
+/** IMDS's faults at start: the verdicts the scenario asks for, until cleared. */
+function startFaults(scenario: Scenario | undefined): FaultSet {
+  const faults = new FaultSet();
+  for (const fault of scenarioVerdicts(scenario?.imds)) faults.set(fault);
+  return faults;
 }
 
 /** The scenario's world, or with awsBackend the backend's instance in a world that IMDS serves from the backend. */

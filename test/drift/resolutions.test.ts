@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import type { DriftKind } from "../../src/drift/kinds.js";
+import { DRIFT_KINDS, type DriftKind } from "../../src/drift/kinds.js";
 import type { Observation } from "../../src/drift/observation.js";
 import { emptyState } from "../../src/drift/state.js";
 import { transition } from "../../src/drift/transition.js";
@@ -26,9 +26,25 @@ const CASES: [DriftKind, Tweak, Tweak][] = [
   ["association_mismatch", (o) => void (o.association = { state: "ok", value: { associationId: "iip-assoc-1", arn: PROFILE_ARN, state: "associating" } }), () => {}],
   ["credentials_rejected", (o) => void (o.sts = { state: "ok", value: { outcome: "rejected", code: "InvalidClientTokenId" } }), () => {}],
   ["credentials_expiring", (o) => void (o.imds.state === "ok" && (o.imds.value.expiration = o.at + 4 * 60_000)), () => {}],
+  ["credentials_unavailable", (o) => void (o.imds.state === "ok" && Object.assign(o.imds.value, { accessKeyId: null, expiration: null, unavailableCode: "AssumeRoleUnauthorizedAccess" }), (o.sts = { state: "unknown" })), () => {}],
 ];
 
+/** identity_mismatch from a second role listed in IMDS, beside the one from STS above. */
+const TWO_ROLES: Tweak = (o) => void (o.imds.state === "ok" && (o.imds.value.otherRoles = ["BlueRole"]));
+
 describe("a drift-resolved event", () => {
+  it("is shown below for every kind", () => {
+    expect(CASES.map(([kind]) => kind).sort()).toEqual([...DRIFT_KINDS].sort());
+  });
+
+  it("of identity_mismatch from two roles listed says IMDS lists one now", () => {
+    const shown = healthy(T0);
+    TWO_ROLES(shown);
+    const opened = transition(emptyState(), shown, T0);
+    const [resolved] = transition(opened.state, healthy(T0 + 60_000), T0 + 60_000).events;
+    expect(resolved).toMatchObject({ kind: "identity_mismatch", resolution: "IMDS lists one role (RedRole); STS names RedRole in account 111122223333 for i-0d4c8f2b7a91e3c56, as IMDS and the instance say" });
+  });
+
   it.each(CASES)("of %s says what is true once it ended, and keeps what was seen in detail", async (kind, drift, end) => {
     const shown = healthy(T0);
     drift(shown);

@@ -34,6 +34,10 @@ const TABLE: [string, Tweak, DriftKind[]][] = [
   ["S7 credentials within 5 minutes of expiry, not rotated", (o) => { imds(o).expiration = NOW + 4 * 60_000; }, ["credentials_expiring"]],
   ["S7 credentials past expiry still served", (o) => { imds(o).expiration = NOW - 60_000; }, ["credentials_expiring"]],
   ["S7 credentials 6 minutes from expiry are fine", (o) => { imds(o).expiration = NOW + 6 * 60_000; }, []],
+  ["IMDS's own verdict: a Code other than Success and no keys", (o) => { Object.assign(imds(o), { accessKeyId: null, expiration: null, unavailableCode: "AssumeRoleUnauthorizedAccess" }); o.sts = unknown; }, ["credentials_unavailable"]],
+  ["IMDS's own verdict seen with the control plane unknown", (o) => { Object.assign(imds(o), { accessKeyId: null, expiration: null, unavailableCode: "Unknown" }); o.sts = unknown; o.profile = unknown; o.association = unknown; }, ["credentials_unavailable"]],
+  ["IMDS lists two roles, which no instance profile can hold", (o) => { imds(o).otherRoles = ["BlueRole"]; }, ["identity_mismatch"]],
+  ["IMDS lists two roles, STS unknown", (o) => { imds(o).otherRoles = ["BlueRole"]; o.sts = unknown; }, ["identity_mismatch"]],
   ["every source unknown decides nothing", (o) => { o.imds = unknown; o.sts = unknown; o.profile = unknown; o.association = unknown; }, []],
 ];
 
@@ -48,7 +52,7 @@ describe("transition from an empty state", () => {
 });
 
 function byKind(a: string[], b: string[]): number {
-  const order = ["profile_role_mismatch", "profile_empty", "role_recreated", "identity_mismatch", "association_mismatch", "credentials_rejected", "credentials_expiring"];
+  const order = ["profile_role_mismatch", "profile_empty", "role_recreated", "identity_mismatch", "association_mismatch", "credentials_rejected", "credentials_expiring", "credentials_unavailable"];
   return order.indexOf(a[1] ?? "") - order.indexOf(b[1] ?? "");
 }
 
@@ -68,6 +72,8 @@ const KEEPS: [DriftKind, Tweak][] = [
   ["association_mismatch", (o) => { o.imds = unknown; }],
   ["credentials_rejected", (o) => { o.sts = unknown; }],
   ["credentials_expiring", (o) => { o.imds = unknown; }],
+  ["credentials_unavailable", (o) => { o.imds = unknown; }],
+  ["identity_mismatch", (o) => { o.imds = unknown; }],
 ];
 
 describe("an open drift", () => {
@@ -106,6 +112,27 @@ describe("an open drift", () => {
     const { state, events } = transition(withOpen("profile_role_mismatch", since), healthy(), NOW);
     expect(state.open).toEqual({});
     expect(events).toEqual([{ type: "resolved", kind: "profile_role_mismatch", severity: "critical", since, durationSeconds: 1800, detail: "earlier", resolution: "IMDS now serves RedRole, the role instance profile MyInPr holds" }]);
+  });
+});
+
+describe("IMDS's own verdicts", () => {
+  it("name the code and what it means, and the roles listed", () => {
+    const o = healthy();
+    Object.assign(imds(o), { accessKeyId: null, expiration: null, unavailableCode: "AssumeRoleUnauthorizedAccess", otherRoles: ["BlueRole"] });
+    o.sts = unknown;
+    const { state } = transition(emptyState(), o, NOW);
+    expect(state.open.credentials_unavailable?.detail).toBe("IMDS serves no credentials for RedRole: AssumeRoleUnauthorizedAccess (EC2 may not assume the role: its trust policy does not trust ec2.amazonaws.com)");
+    expect(state.open.identity_mismatch?.detail).toBe("IMDS lists 2 roles (RedRole, BlueRole); an instance profile holds at most one");
+  });
+
+  it.each(["credentials_unavailable", "identity_mismatch"] as const)("%s resolves when IMDS serves one role's credentials again", (kind) => {
+    const { state, events } = transition(withOpen(kind, NOW - 60_000), healthy(), NOW);
+    expect(state.open[kind]).toBeUndefined();
+    const resolution = {
+      credentials_unavailable: "IMDS serves RedRole's credentials again",
+      identity_mismatch: "IMDS lists one role (RedRole); STS names RedRole in account 111122223333 for i-0d4c8f2b7a91e3c56, as IMDS and the instance say",
+    }[kind];
+    expect(events).toEqual([{ type: "resolved", kind, severity: "critical", since: NOW - 60_000, durationSeconds: 60, detail: "earlier", resolution }]);
   });
 });
 

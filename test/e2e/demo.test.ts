@@ -10,6 +10,10 @@ describe("rolewatch demo", () => {
     for (const step of ["S1", "S2", "S3", "S4", "S5", "S6"]) expect(stdout).toMatch(new RegExp(`^T\\+\\d\\d:\\d\\d:\\d\\d  ${step} `, "m"));
     expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +!! drift profile_role_mismatch \(critical\) detected/m);
     expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +ok drift profile_role_mismatch resolved: IMDS now serves BlueRole, the role instance profile MyInPr holds; open \d+ min$/m);
+    expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +!! drift credentials_unavailable \(critical\) detected/m);
+    expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +ok drift credentials_unavailable resolved: /m);
+    expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +!! drift identity_mismatch \(critical\) detected/m);
+    expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +ok drift identity_mismatch resolved: /m);
     expect(stdout).not.toMatch(/MISSED|UNEXPECTED/);
     expect(stdout).toContain("Every expected drift was detected and resolved.");
   }, 150_000);

@@ -11,6 +11,7 @@ import { isObject, SimInputError } from "../scenario/validate.js";
  *   PUT /rolewatch-sim/faults {"kind":"status","status":503,"count":2}   DELETE /rolewatch-sim/faults
  *   POST /rolewatch-sim/rotate | revoke-tokens | freeze
  *   POST /rolewatch-sim/deliver {"role":"BlueRole"} or {"role":null}      GET /rolewatch-sim/stats
+ *   PUT /rolewatch-sim/faults {"kind":"credentials-code","code":"AssumeRoleUnauthorizedAccess"} or {"kind":"extra-roles","roles":["BlueRole"]}
  * Faults do not apply to it.
  */
 export const ADMIN_PREFIX = "/rolewatch-sim/";

@@ -1,30 +1,11 @@
+import type { Fault, FaultKind, Scope } from "./fault-types.js";
+import { buildVerdict } from "./verdict-parse.js";
 import { object, onlyKeys, optionalInteger, optionalString, Problems, SimInputError, type Json } from "../scenario/validate.js";
 
-interface Scope {
-  /** How many matching responses the fault affects before it clears itself; absent: until cleared. */
-  count?: number;
-  /** Only requests whose path (duplicate slashes collapsed) starts with this. */
-  path?: string;
-}
-
-/** Failures IMDS can be made to show. */
-export type Fault =
-  | ({ kind: "status"; status: 500 | 502 | 503 | 429 } & Scope)
-  /** Answer `ms` of real time late: a client's socket timeout runs on real time. */
-  | ({ kind: "delay"; ms: number } & Scope)
-  /** JSON documents served truncated. */
-  | ({ kind: "malformed" } & Scope)
-  /** Successful bodies padded or cut to exactly `bytes` bytes. */
-  | ({ kind: "oversized"; bytes: number } & Scope)
-  /** The connection is reset without a response. */
-  | ({ kind: "reset" } & Scope)
-  /** HttpEndpoint=disabled: every request gets 403. */
-  | { kind: "disabled" };
-
-export type FaultKind = Fault["kind"];
+export type { Fault, FaultKind } from "./fault-types.js";
 
 const FAULT_STATUSES = [500, 502, 503, 429] as const;
-const KINDS: readonly FaultKind[] = ["status", "delay", "malformed", "oversized", "reset", "disabled"];
+const KINDS: readonly FaultKind[] = ["status", "delay", "malformed", "oversized", "reset", "disabled", "credentials-code", "extra-roles"];
 const MAX_DELAY_MS = 600_000;
 const MAX_OVERSIZED_BYTES = 64 * 1024 * 1024;
 
@@ -44,6 +25,7 @@ function build(obj: Json, kind: FaultKind, problems: Problems): Fault | undefine
     onlyKeys(obj, ["kind"], "fault", problems);
     return { kind };
   }
+  if (kind === "credentials-code" || kind === "extra-roles") return buildVerdict(obj, kind, problems);
   const extra = { status: ["status"], delay: ["ms"], oversized: ["bytes"], malformed: [], reset: [] }[kind];
   onlyKeys(obj, ["kind", "count", "path", ...extra], "fault", problems);
   const scope: Scope = {};
@@ -106,5 +88,5 @@ export class FaultSet {
 }
 
 function matches(fault: Fault, path: string): boolean {
-  return fault.kind === "disabled" || fault.path === undefined || path.startsWith(fault.path);
+  return !("path" in fault) || fault.path === undefined || path.startsWith(fault.path);
 }

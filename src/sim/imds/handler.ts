@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { systemClock } from "../../clock.js";
 import type { Fault, FaultSet } from "./faults.js";
 import { answer, html, type Answer, type ImdsState } from "./protocol.js";
+import { withVerdicts } from "./verdicts.js";
 
 export interface ImdsHandlerContext extends ImdsState {
   faults: FaultSet;
@@ -36,7 +37,9 @@ export async function handleImds(ctx: ImdsHandlerContext, req: IncomingMessage, 
   const status = faults.take("status", path);
   if (status) return fault(ctx, res, html(status.status, REASONS[status.status]));
   const result = answer(ctx, { method: req.method ?? "GET", path, headers: req.headers });
-  send(ctx, res, spoil(ctx, path, result));
+  const judged = withVerdicts(ctx.faults, path, result, ctx.world.clock.now());
+  if (judged !== result) ctx.counters.faulted++;
+  send(ctx, res, spoil(ctx, path, judged));
 }
 
 function fault(ctx: ImdsHandlerContext, res: ServerResponse, result: Answer): void {

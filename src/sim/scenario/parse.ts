@@ -1,8 +1,9 @@
 import { ConfigError } from "../../errors.js";
 import {
   MIN_ROTATION_HEADROOM_MS,
-  type Scenario, type ScenarioAdmin, type ScenarioCredentials, type ScenarioDelays, type ScenarioInstance, type ScenarioInstanceProfile, type ScenarioRole,
+  type Scenario, type ScenarioAdmin, type ScenarioCredentials, type ScenarioDelays, type ScenarioInstance, type ScenarioImds, type ScenarioInstanceProfile, type ScenarioRole,
 } from "./scenario.js";
+import { CODE, roleNames } from "../imds/verdict-parse.js";
 import { array, object, onlyKeys, optionalInteger, optionalString, Problems, requiredString, type Json } from "./validate.js";
 
 // Name and id shapes from the IAM and EC2 API references.
@@ -20,7 +21,7 @@ export function parseScenario(value: unknown): Scenario {
   const problems = new Problems();
   const doc = object(value, "scenario", problems);
   if (!doc) throw new ConfigError(problems.list);
-  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials", "delays", "admin"], "scenario", problems);
+  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials", "delays", "admin", "imds"], "scenario", problems);
   const accountId = requiredString(doc, "accountId", "scenario", problems, { pattern: /^\d{12}$/, hint: "12 digits, quoted in YAML" });
   const region = requiredString(doc, "region", "scenario", problems, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, hint: "a region name such as us-east-1" });
   const roles = array(doc, "roles", "scenario", problems).map((r, i) => parseRole(r, `scenario.roles[${i}]`, problems));
@@ -29,6 +30,7 @@ export function parseScenario(value: unknown): Scenario {
   const credentials = doc.credentials === undefined ? undefined : parseCredentials(doc.credentials, problems);
   const delays = doc.delays === undefined ? undefined : parseDelays(doc.delays, problems);
   const admin = doc.admin === undefined ? undefined : parseAdmin(doc.admin, problems);
+  const imds = doc.imds === undefined ? undefined : parseImds(doc.imds, problems);
   if (instances.length === 0) problems.add("scenario.instances", "must list at least one instance (IMDS serves one)");
   checkReferences(roles, profiles, instances, problems);
   if (!problems.ok || !accountId || !region) throw new ConfigError(problems.list);
@@ -42,6 +44,7 @@ export function parseScenario(value: unknown): Scenario {
   if (credentials) scenario.credentials = credentials;
   if (delays) scenario.delays = delays;
   if (admin) scenario.admin = admin;
+  if (imds) scenario.imds = imds;
   return scenario;
 }
 
@@ -115,6 +118,16 @@ function parseAdmin(value: unknown, problems: Problems): ScenarioAdmin | undefin
   const accessKeyId = requiredString(obj, "accessKeyId", where, problems, ACCESS_KEY_ID);
   const secretAccessKey = requiredString(obj, "secretAccessKey", where, problems, SECRET_KEY);
   return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+}
+
+function parseImds(value: unknown, problems: Problems): ScenarioImds | undefined {
+  const where = "scenario.imds";
+  const obj = object(value, where, problems);
+  if (!obj) return undefined;
+  onlyKeys(obj, ["credentialsCode", "extraRoles"], where, problems);
+  const credentialsCode = optionalString(obj, "credentialsCode", where, problems, CODE);
+  const extraRoles = obj.extraRoles === undefined ? undefined : roleNames(obj, where, problems, "extraRoles");
+  return withDefined({ credentialsCode, extraRoles });
 }
 
 function checkReferences(

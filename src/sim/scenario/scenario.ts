@@ -32,6 +32,15 @@ export interface Scenario {
   delays?: ScenarioDelays;
   /** The IAM user that drives the simulator's AWS API port (the aws CLI's credentials); default DEFAULT_ADMIN. */
   admin?: ScenarioAdmin;
+  /** IMDS's own verdicts from the start (src/sim/imds/verdicts.ts); cleared with the faults. */
+  imds?: ScenarioImds;
+}
+
+export interface ScenarioImds {
+  /** The served role's credentials document has this Code and no keys (e.g. AssumeRoleUnauthorizedAccess). */
+  credentialsCode?: string;
+  /** Role names listed after the served one, which no instance profile can hold. */
+  extraRoles?: string[];
 }
 
 export interface ScenarioRole {
