@@ -1,5 +1,6 @@
 import { Registry } from "prom-client";
 import { DRIFT_KINDS, type DriftKind } from "../drift/kinds.js";
+import { SOURCE_NAMES, type SourceStates } from "../drift/sources.js";
 import { registerDefaultMetrics } from "./default-metrics.js";
 import {
   agentInstruments,
@@ -49,6 +50,8 @@ export interface Metrics {
   driftResolved(kind: DriftKind, durationSeconds: number): void;
   /** An observation completed at `at` and took `seconds`. */
   observed(at: number, seconds: number): void;
+  /** Each enabled source's state at `at` (docs/contract.md, Source states); a source not enabled has no series. */
+  sources(states: SourceStates, at: number): void;
   text(): Promise<string>;
 }
 
@@ -57,6 +60,7 @@ export function createMetrics(opts: { version: string; registry?: Registry }): M
   registerDefaultMetrics(registry);
   const agent = agentInstruments(registry);
   agent.buildInfo.set({ version: opts.version }, 1);
+  for (const source of SOURCE_NAMES) agent.sourceUp.set({ source }, 0);
   return {
     registry,
     ...imdsRecorders(imdsInstruments(registry)),
@@ -66,6 +70,19 @@ export function createMetrics(opts: { version: string; registry?: Registry }): M
     observed(at, seconds) {
       agent.lastObservation.set(at / 1000);
       agent.observationDuration.observe(seconds);
+    },
+    sources(states, at) {
+      for (const source of SOURCE_NAMES) {
+        const s = states[source];
+        if (!s) {
+          agent.sourceUp.remove({ source });
+          agent.sourceLastFresh.remove({ source });
+          continue;
+        }
+        const up = s.state === "fresh" || s.state === "none";
+        agent.sourceUp.set({ source }, up ? 1 : 0);
+        if (up) agent.sourceLastFresh.set({ source }, (s.state === "fresh" ? s.since : at) / 1000);
+      }
     },
     text: () => registry.metrics(),
   };

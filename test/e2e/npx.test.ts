@@ -15,6 +15,7 @@ describe("`npx rolewatch COMMAND` in a clone, as the README says", () => {
   const cache = mkdtempSync(join(tmpdir(), "rolewatch-npm-cache-"));
   let sim: Daemon;
   let imds: string;
+  let aws: string;
 
   /** npx with an npm cache of this test's own, so that nothing another process left there is read. */
   function npx(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -34,8 +35,9 @@ describe("`npx rolewatch COMMAND` in a clone, as the README says", () => {
   }
 
   beforeAll(async () => {
-    sim = startRolewatch(["sim", "--imds-port", "0"]);
-    imds = (JSON.parse(await sim.waitForLine(() => true)) as { imds: string }).imds;
+    // With its AWS port too: OK means that STS and IAM were read and agree (docs/contract.md, Exit codes).
+    sim = startRolewatch(["sim", "--imds-port", "0", "--aws-port", "0"]);
+    ({ imds, aws } = JSON.parse(await sim.waitForLine(() => true)) as { imds: string; aws: string });
   });
   afterAll(async () => {
     expect(await sim.stop()).toBe(0);
@@ -47,7 +49,7 @@ describe("`npx rolewatch COMMAND` in a clone, as the README says", () => {
   });
 
   it("`npx rolewatch check --json` prints the IMDS view, valid against the contract", async () => {
-    const { code, stdout, stderr } = await npx(["check", "--json"], { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds });
+    const { code, stdout, stderr } = await npx(["check", "--json"], { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds, AWS_ENDPOINT_URL: aws });
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     const report = JSON.parse(stdout) as unknown;
     expect(contractProblems(report)).toEqual([]);
