@@ -66,6 +66,24 @@ const ROWS: Row[] = [
   { name: "only IMDS configured (no AWS endpoint reachable)", setup: () => ({ AWS_ENDPOINT_URL: "" }), code: 3, status: "unknown", sources: AWS_UNKNOWN },
   { name: "no credentials served: STS, IAM and EC2 have nothing to ask", setup: (s) => s.sim.deliver(null), code: 0, status: "ok", sources: { imds: "fresh", sts: "none", profile: "none", association: "none" } },
   {
+    name: "no instance profile attached: IAM and EC2 have nothing to return",
+    setup: (s) => {
+      const [association] = s.sim.controlPlane.describeIamInstanceProfileAssociations({ instanceIds: [s.sim.instanceId] });
+      s.sim.controlPlane.disassociateIamInstanceProfile(association?.associationId ?? "");
+    },
+    code: 0,
+    status: "ok",
+    sources: { imds: "fresh", sts: "none", profile: "none", association: "none" },
+  },
+  {
+    name: "nothing can be read: IMDS and every AWS API refuse connections",
+    setup: (s) => ({ AWS_EC2_METADATA_SERVICE_ENDPOINT: s.refused, AWS_ENDPOINT_URL: s.refused }),
+    code: 3,
+    status: "unknown",
+    sources: { imds: "unknown", sts: "unknown", profile: "unknown", association: "unknown" },
+    headline: /IMDS unknown: unreachable reading \/latest\/api\/token; STS unknown/,
+  },
+  {
     name: "a critical drift shows while EC2 cannot be read: CRITICAL, not UNKNOWN",
     setup: (s) => {
       s.sim.controlPlane.removeRoleFromInstanceProfile("MyInPr", "RedRole");
