@@ -60,29 +60,16 @@ export function createMetrics(opts: { version: string; registry?: Registry }): M
   registerDefaultMetrics(registry);
   const agent = agentInstruments(registry);
   agent.buildInfo.set({ version: opts.version }, 1);
-  for (const source of SOURCE_NAMES) agent.sourceUp.set({ source }, 0);
   return {
     registry,
     ...imdsRecorders(imdsInstruments(registry)),
     ...credentialRecorders(credentialInstruments(registry)),
     ...awsRecorders(awsInstruments(registry)),
     ...driftRecorders(driftInstruments(registry)),
+    ...sourceRecorders(agent),
     observed(at, seconds) {
       agent.lastObservation.set(at / 1000);
       agent.observationDuration.observe(seconds);
-    },
-    sources(states, at) {
-      for (const source of SOURCE_NAMES) {
-        const s = states[source];
-        if (!s) {
-          agent.sourceUp.remove({ source });
-          agent.sourceLastFresh.remove({ source });
-          continue;
-        }
-        const up = s.state === "fresh" || s.state === "none";
-        agent.sourceUp.set({ source }, up ? 1 : 0);
-        if (up) agent.sourceLastFresh.set({ source }, (s.state === "fresh" ? s.since : at) / 1000);
-      }
     },
     text: () => registry.metrics(),
   };
@@ -170,6 +157,26 @@ function driftRecorders(drift: ReturnType<typeof driftInstruments>): Pick<Metric
       setState(kind, null);
       drift.resolvedDuration.observe({ kind }, durationSeconds);
       drift.transitions.inc({ kind, transition: "resolved" });
+    },
+  };
+}
+
+/** 0 before the first observation: no source has answered yet. An association not read has no series. */
+function sourceRecorders(agent: ReturnType<typeof agentInstruments>): Pick<Metrics, "sources"> {
+  for (const source of SOURCE_NAMES) agent.sourceUp.set({ source }, 0);
+  return {
+    sources(states, at) {
+      for (const source of SOURCE_NAMES) {
+        const s = states[source];
+        if (!s) {
+          agent.sourceUp.remove({ source });
+          agent.sourceLastFresh.remove({ source });
+          continue;
+        }
+        const up = s.state === "fresh" || s.state === "none";
+        agent.sourceUp.set({ source }, up ? 1 : 0);
+        if (up) agent.sourceLastFresh.set({ source }, (s.state === "fresh" ? s.since : at) / 1000);
+      }
     },
   };
 }
