@@ -1,5 +1,6 @@
 import { fold, initialFoldState, type FoldState } from "../drift/fold.js";
 import type { DriftState } from "../drift/state.js";
+import type { ImdsView } from "../imds/types.js";
 import type { Observer } from "./observe.js";
 import type { Publisher } from "./publish.js";
 import { reportOf, type CheckReport } from "./report.js";
@@ -18,6 +19,8 @@ export interface AgentDeps {
  */
 export class Agent {
   #state: FoldState;
+  /** IMDS as last read: `/status` keeps showing it, stale, while IMDS cannot be read. */
+  #lastView: ImdsView | null = null;
 
   constructor(private readonly deps: AgentDeps) {
     this.#state = initialFoldState(deps.drift);
@@ -32,7 +35,8 @@ export class Agent {
     const observed = await this.deps.observer.observe(this.#state);
     const folded = fold(this.#state, observed, observed.at);
     this.#state = folded.state;
-    const report = reportOf(observed, folded.state.drift);
+    if (observed.imds.ok) this.#lastView = observed.imds.view;
+    const report = reportOf(observed, folded.state, this.#lastView);
     this.deps.publisher?.publish(observed, folded, report);
     return report;
   }

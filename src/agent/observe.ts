@@ -2,6 +2,7 @@ import type { AwsObservation, AwsViews, ObserveInput } from "../aws/index.js";
 import type { Clock } from "../clock.js";
 import { imdsChangesOf, type FoldState } from "../drift/fold.js";
 import { dueFromChanges, type ImdsRead } from "../drift/imds.js";
+import type { FreshFor } from "../drift/input.js";
 import { ImdsError } from "../errors.js";
 import type { IdentityDocument, ImdsEndpointLabel, ImdsRequestCode, ImdsView } from "../imds/types.js";
 
@@ -37,6 +38,8 @@ export interface Observed {
   aws: AwsObservation | null;
   imdsRequests: ImdsRequest[];
   tokenFetches: number;
+  /** How long an AWS answer counts as fresh, from the configured cadences. */
+  freshFor?: FreshFor;
 }
 
 /**
@@ -48,7 +51,7 @@ export class Observer {
   #identity: IdentityDocument | null = null;
   #aws: AwsSource | null = null;
 
-  constructor(private readonly deps: { clock: Clock; imds: ImdsSource; aws: ((identity: IdentityDocument) => AwsSource) | null }) {}
+  constructor(private readonly deps: { clock: Clock; imds: ImdsSource; aws: ((identity: IdentityDocument) => AwsSource) | null; freshFor?: FreshFor }) {}
 
   async observe(state: FoldState): Promise<Observed> {
     const { clock, imds } = this.deps;
@@ -57,7 +60,8 @@ export class Observer {
     if (read.ok) await this.#learnIdentity();
     const aws = await this.#observeAws(read, state, clock.now());
     const { requests, tokenFetches } = imds.takeRequests();
-    return { started, at: clock.now(), imds: read, identity: this.#identity, aws, imdsRequests: requests, tokenFetches };
+    const { freshFor } = this.deps;
+    return { started, at: clock.now(), imds: read, identity: this.#identity, aws, imdsRequests: requests, tokenFetches, ...(freshFor ? { freshFor } : {}) };
   }
 
   async #readImds(): Promise<ImdsRead<ImdsView>> {

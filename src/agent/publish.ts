@@ -40,6 +40,7 @@ export class Publisher {
     for (const e of folded.events) publishEvent(events, metrics, e, served);
     state.update(folded.state.drift);
     metrics.observed(observed.at, (observed.at - observed.started) / 1000);
+    metrics.sources(folded.state.sources, observed.at);
     this.#last = report;
   }
 }

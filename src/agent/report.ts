@@ -1,5 +1,7 @@
 import type { AwsViews, View } from "../aws/index.js";
 import { isoSeconds } from "../clock.js";
+import type { FoldState } from "../drift/fold.js";
+import { SOURCE_NAMES, unreadable, type SourceState, type SourceStates } from "../drift/sources.js";
 import type { DriftState } from "../drift/state.js";
 import { openDrifts } from "../drift/transition.js";
 import type { IdentityDocument, ImdsView } from "../imds/types.js";
@@ -25,6 +27,14 @@ export interface CheckReport {
    * cannot be read, each drift starts at this observation.
    */
   stateFile?: { path: string; read: boolean; reason?: string };
+  /** Each enabled source's state (docs/contract.md, Source states). */
+  sources: Partial<Record<(typeof SOURCE_NAMES)[number], SourceSection>>;
+}
+
+export interface SourceSection {
+  state: SourceState["state"];
+  since?: string;
+  reason?: string;
 }
 
 export interface ImdsSection {
@@ -39,25 +49,39 @@ export interface ImdsSection {
   code: string | null;
 }
 
-/** The report of one poll: what it observed, and the drifts open after the fold. */
-export function reportOf(observed: Observed, state: DriftState): CheckReport {
-  const drifts = driftSection(state);
+/**
+ * The report of one poll: what it observed, the drifts open after the fold and each
+ * source's state. `lastView`: IMDS as last read, shown (stale) while IMDS cannot be read.
+ */
+export function reportOf(observed: Observed, state: Pick<FoldState, "drift" | "sources">, lastView: ImdsView | null = null): CheckReport {
+  const drifts = driftSection(state.drift);
   return {
-    status: statusOf(observed.imds.ok, drifts),
+    status: statusOf(drifts, state.sources),
     observedAt: isoSeconds(observed.started),
     instance: instanceSection(observed.identity),
-    imds: imdsSection(observed.imds),
+    imds: imdsSection(observed.imds, lastView),
     ...awsSections(observed.aws),
     drifts,
+    sources: sourcesSection(state.sources),
   };
 }
 
-export function imdsSection(read: ImdsRead<ImdsView>): ImdsSection {
+export function imdsSection(read: ImdsRead<ImdsView>, lastView: ImdsView | null = null): ImdsSection {
   if (!read.ok) {
     const status = read.status === undefined ? "" : ` (HTTP ${read.status})`;
-    return { reachable: false, error: `${read.failure} reading ${read.path}${status}`, ...emptyView };
+    return { reachable: false, error: `${read.failure} reading ${read.path}${status}`, ...(lastView ? viewFields(lastView) : emptyView) };
   }
   return { reachable: true, ...viewFields(read.view) };
+}
+
+function sourcesSection(sources: SourceStates): CheckReport["sources"] {
+  const out: CheckReport["sources"] = {};
+  for (const name of SOURCE_NAMES) {
+    const s = sources[name];
+    if (!s) continue;
+    out[name] = { state: s.state, ...("since" in s ? { since: isoSeconds(s.since) } : {}), ...("reason" in s ? { reason: s.reason } : {}) };
+  }
+  return out;
 }
 
 const emptyView = { profileArn: null, profileId: null, role: null, accessKeyId: null, expiration: null, lastUpdated: null, code: null };
@@ -106,9 +130,13 @@ export function driftSection(state: DriftState): CheckReport["drifts"] {
   return openDrifts(state).map((d) => ({ kind: d.kind, severity: d.severity, since: isoSeconds(d.since), detail: d.detail }));
 }
 
-/** Unknown when IMDS cannot be read; else the most severe open drift decides. */
-export function statusOf(imdsReachable: boolean, drifts: CheckReport["drifts"]): CheckReport["status"] {
-  if (!imdsReachable) return "unknown";
+/**
+ * The most severe open drift decides; without one, any enabled source that is neither
+ * fresh nor none makes it unknown (docs/contract.md, Exit codes): OK means every source
+ * answered now, and they agree.
+ */
+export function statusOf(drifts: CheckReport["drifts"], sources: SourceStates): CheckReport["status"] {
   if (drifts.some((d) => d.severity === "critical")) return "critical";
-  return drifts.length > 0 ? "warning" : "ok";
+  if (drifts.length > 0) return "warning";
+  return unreadable(sources).length > 0 ? "unknown" : "ok";
 }

@@ -2,6 +2,7 @@ import { AwsObserver, type SigningCredentials } from "../aws/index.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Env } from "../config/env.js";
+import { freshFor } from "../drift/sources.js";
 import { emptyState, type DriftState } from "../drift/state.js";
 import { ConfigError } from "../errors.js";
 import { ImdsSession } from "../imds/session.js";
@@ -46,7 +47,8 @@ export function buildAgent(config: Config, deps: WireDeps): Agent {
       endpoints: config.aws.endpoints,
       ...(controlPlaneCredentials ? { controlPlaneCredentials } : {}),
     });
-  const observer = new Observer({ clock, imds: imdsSource(config, clock), aws });
+  const cadence = { stsMs: config.sts.intervalMs, controlPlaneMs: config.controlPlane.intervalMs, pollMs: config.poll.intervalMs };
+  const observer = new Observer({ clock, imds: imdsSource(config, clock), aws, freshFor: freshFor(cadence) });
   if (!publish) return new Agent({ observer, drift: deps.drift ?? emptyState(), publisher: null });
   const state = new PersistedState(publish.persist ? new StateStore(config.state.dir) : null, publish.events);
   const publisher = new Publisher({ metrics: publish.metrics, events: publish.events, state });

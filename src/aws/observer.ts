@@ -107,6 +107,8 @@ export class AwsObserver {
     const { credentials, profileArn } = input;
     // STS always checks the served credentials; the control plane may be read as another principal.
     const controlPlane = this.opts.controlPlaneCredentials ?? credentials;
+    // Nothing to sign the control-plane calls with: there is nothing to ask, not an old answer (docs/contract.md, Source states).
+    if (!controlPlane) for (const source of [this.#profile, this.#association]) source?.clear();
     const calls = await Promise.all([
       credentials ? this.#observeSts(now, credentials) : null,
       controlPlane && profileArn !== null ? this.#observeProfile(now, controlPlane, profileArn) : null,

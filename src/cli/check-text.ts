@@ -17,13 +17,27 @@ export function checkText(report: CheckReport, now: number): string {
   return lines.join("\n").trimEnd() + "\n";
 }
 
+const SOURCE_LABEL = { imds: "IMDS", sts: "STS", profile: "IAM instance profile", association: "EC2 association" } as const;
+
 function headline(report: CheckReport): string {
   const { imds, drifts } = report;
+  const notFresh = unreadableText(report);
+  if (drifts.length > 0) return drifts.map((d) => d.kind).join(", ") + (notFresh ? `; ${notFresh}` : "");
+  if (notFresh) return notFresh;
   if (!imds.reachable) return `IMDS cannot be read: ${imds.error ?? "unknown error"}`;
-  if (drifts.length > 0) return drifts.map((d) => d.kind).join(", ");
   if (imds.role === null) return "IMDS serves no role credentials";
   const confirmed = [report.sts, report.profile].every((v) => v !== null && !("error" in v));
   return `IMDS serves ${imds.role}${imds.accessKeyId ? ` (${imds.accessKeyId})` : ""}${confirmed ? ", and STS and the instance profile agree" : ""}`;
+}
+
+/** Each enabled source that did not answer now, and why (docs/contract.md, Source states); "" when all did. */
+function unreadableText(report: CheckReport): string {
+  const parts = Object.entries(report.sources).flatMap(([name, s]) => {
+    if (s.state === "fresh" || s.state === "none") return [];
+    const since = s.since ? ` since ${s.since}` : "";
+    return [`${SOURCE_LABEL[name as keyof typeof SOURCE_LABEL]} ${s.state}${since}: ${s.reason ?? "no answer"}`];
+  });
+  return parts.length > 0 ? `not fresh: ${parts.join("; ")}` : "";
 }
 
 type Row = [string, string, string, string];
@@ -31,7 +45,8 @@ type Row = [string, string, string, string];
 function viewRows(report: CheckReport, now: number): Row[] {
   const rows: Row[] = [["", "role", "key / id", "detail"]];
   const { imds, sts, profile, association } = report;
-  if (!imds.reachable) rows.push(["IMDS", "?", "", imds.error ?? "unreachable"]);
+  const lastRead = report.sources.imds?.since;
+  if (!imds.reachable) rows.push(["IMDS", imds.role ?? "?", imds.accessKeyId ?? "", (imds.error ?? "unreachable") + (lastRead ? `; last read ${lastRead}` : "")]);
   else {
     const times = imds.expiration ? `expires ${imds.expiration} (${relative(imds.expiration, now)})` : imds.code && imds.code !== "Success" ? `code ${imds.code}` : "no credentials served";
     const profileName = imds.profileArn ? `profile ${imds.profileArn.split("/").pop() ?? ""}, ` : "no profile attached, ";

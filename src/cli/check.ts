@@ -13,12 +13,14 @@ export function checkCommand(clock: Clock = systemClock): Command {
     summary: "observe once, report, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
     help: () => `Usage: rolewatch check [--json] [options]
 
-Reads IMDS once (with an IMDSv2 token), reports what it serves, and exits with
-the monitoring-plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
-(IMDS cannot be read, or the configuration is bad). Point it at a simulator
-with AWS_EC2_METADATA_SERVICE_ENDPOINT (IMDS) and AWS_ENDPOINT_URL (STS, IAM
-and EC2), as \`rolewatch sim\` exports them. Open drifts keep the start the
-daemon saw: check reads its state (--state-dir), and never writes it.
+Reads IMDS once (with an IMDSv2 token), asks STS, IAM and EC2 about what it
+serves, and exits with the monitoring-plugin convention: 0 OK (every source
+answered now, and they agree), 1 WARNING and 2 CRITICAL (a drift of that
+severity), 3 UNKNOWN (a source did not answer now, named in the first line, or
+the configuration is bad). Point it at a simulator with
+AWS_EC2_METADATA_SERVICE_ENDPOINT (IMDS) and AWS_ENDPOINT_URL (STS, IAM and
+EC2), as \`rolewatch sim\` exports them. Open drifts keep the start the daemon
+saw: check reads its state (--state-dir), and never writes it.
 
   --json  print one JSON object (the same as GET /status of \`rolewatch run\`)
 

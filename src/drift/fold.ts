@@ -3,6 +3,7 @@ import { foldHealth, type ControlPlaneHealth, type HealthEvent } from "./health.
 import { trackImds, type ImdsChange, type ImdsTrack } from "./imds.js";
 import type { ImdsRead, PollInput } from "./input.js";
 import type { DriftKind, Severity } from "./kinds.js";
+import { sourcesOf, type Answered, type SourceStates } from "./sources.js";
 import { emptyState, type DriftState } from "./state.js";
 import { transition, type DriftEvent } from "./transition.js";
 
@@ -18,6 +19,10 @@ export interface FoldState {
   stsKey: string | null;
   /** The instance the identity document named; null until it is read. */
   instance: string | null;
+  /** When each source last answered (src/drift/sources.ts). */
+  answered: Answered;
+  /** Each enabled source's state in the last observation (docs/contract.md, Source states). */
+  sources: SourceStates;
 }
 
 export type FoldEvent =
@@ -28,7 +33,7 @@ export type FoldEvent =
   | { action: "drift-resolved"; kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string; resolution: string };
 
 export function initialFoldState(drift: DriftState = emptyState()): FoldState {
-  return { drift, imds: { up: null, downSince: null }, controlPlane: {}, stsKey: null, instance: null };
+  return { drift, imds: { up: null, downSince: null }, controlPlane: {}, stsKey: null, instance: null, answered: {}, sources: {} };
 }
 
 /**
@@ -46,6 +51,7 @@ export function fold(state: FoldState, input: PollInput, now: number): { state: 
   const { health, events: healthEvents } = foldHealth(state.controlPlane, input.aws?.calls ?? []);
   const stsKey = nextStsKey(state.stsKey, input);
   const drifts = transition(state.drift, factsOf(input, stsKey, now), now);
+  const { sources, answered } = sourcesOf(input, state.answered, stsKey, now);
   events.push(...changes, ...healthEvents, ...drifts.events.map(driftAction));
   const { up, downSince, profileArn, role, accessKeyId } = track;
   return {
@@ -55,6 +61,8 @@ export function fold(state: FoldState, input: PollInput, now: number): { state: 
       controlPlane: health,
       stsKey,
       instance: state.instance ?? identity?.instanceId ?? null,
+      answered,
+      sources,
     },
     events,
   };

@@ -25,11 +25,11 @@ export interface Failure {
   message: string;
 }
 
-/** One source's answer as of this poll; `fresh`: read in this poll. */
+/** One source's answer as of this poll; `fresh`: read in this poll; `at`: when (default: this poll). */
 export type Seen<T> =
   | { state: "never" }
-  | { state: "ok"; value: T; fresh: boolean }
-  | ({ state: "failed"; fresh: boolean } & Failure);
+  | { state: "ok"; value: T; fresh: boolean; at?: number }
+  | ({ state: "failed"; fresh: boolean; at?: number } & Failure);
 
 export type StsSeen =
   | { principal: "assumed-role"; arn: string; account: string; role: string; roleId: string; session: string }
@@ -67,4 +67,12 @@ export interface PollInput {
   identity: { instanceId: string; accountId: string; region: string } | null;
   /** null: STS and the control plane are not consulted (or the instance is not known yet). */
   aws: AwsSeen | null;
+  /** How long an STS and a control-plane answer count as fresh (src/drift/sources.ts); default: the default cadences'. */
+  freshFor?: FreshFor;
+}
+
+/** Milliseconds an answer stays fresh, per API family. */
+export interface FreshFor {
+  stsMs: number;
+  controlPlaneMs: number;
 }

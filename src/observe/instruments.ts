@@ -129,6 +129,18 @@ export function agentInstruments(registry: Registry) {
       buckets: OBSERVATION_BUCKETS,
       registers,
     }),
+    sourceUp: new Gauge({
+      name: "rolewatch_source_up",
+      help: "1 if the source answered in the last observation (fresh) or had nothing to be asked (none); 0 if stale or unknown.",
+      labelNames: ["source"] as const,
+      registers,
+    }),
+    sourceLastFresh: new Gauge({
+      name: "rolewatch_source_last_fresh_timestamp_seconds",
+      help: "When the source's last fresh answer came (or, for none, the observation that found nothing to ask), as a Unix timestamp.",
+      labelNames: ["source"] as const,
+      registers,
+    }),
     buildInfo: new Gauge({ name: "rolewatch_build_info", help: "Always 1; the version label says which build runs.", labelNames: ["version"] as const, registers }),
   };
 }

@@ -1,5 +1,6 @@
 import { Registry } from "prom-client";
 import { DRIFT_KINDS, type DriftKind } from "../drift/kinds.js";
+import { SOURCE_NAMES, type SourceStates } from "../drift/sources.js";
 import { registerDefaultMetrics } from "./default-metrics.js";
 import {
   agentInstruments,
@@ -49,6 +50,8 @@ export interface Metrics {
   driftResolved(kind: DriftKind, durationSeconds: number): void;
   /** An observation completed at `at` and took `seconds`. */
   observed(at: number, seconds: number): void;
+  /** Each enabled source's state at `at` (docs/contract.md, Source states); a source not enabled has no series. */
+  sources(states: SourceStates, at: number): void;
   text(): Promise<string>;
 }
 
@@ -63,6 +66,7 @@ export function createMetrics(opts: { version: string; registry?: Registry }): M
     ...credentialRecorders(credentialInstruments(registry)),
     ...awsRecorders(awsInstruments(registry)),
     ...driftRecorders(driftInstruments(registry)),
+    ...sourceRecorders(agent),
     observed(at, seconds) {
       agent.lastObservation.set(at / 1000);
       agent.observationDuration.observe(seconds);
@@ -153,6 +157,26 @@ function driftRecorders(drift: ReturnType<typeof driftInstruments>): Pick<Metric
       setState(kind, null);
       drift.resolvedDuration.observe({ kind }, durationSeconds);
       drift.transitions.inc({ kind, transition: "resolved" });
+    },
+  };
+}
+
+/** 0 before the first observation: no source has answered yet. An association not read has no series. */
+function sourceRecorders(agent: ReturnType<typeof agentInstruments>): Pick<Metrics, "sources"> {
+  for (const source of SOURCE_NAMES) agent.sourceUp.set({ source }, 0);
+  return {
+    sources(states, at) {
+      for (const source of SOURCE_NAMES) {
+        const s = states[source];
+        if (!s) {
+          agent.sourceUp.remove({ source });
+          agent.sourceLastFresh.remove({ source });
+          continue;
+        }
+        const up = s.state === "fresh" || s.state === "none";
+        agent.sourceUp.set({ source }, up ? 1 : 0);
+        if (up) agent.sourceLastFresh.set({ source }, (s.state === "fresh" ? s.since : at) / 1000);
+      }
     },
   };
 }

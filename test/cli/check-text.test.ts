@@ -23,6 +23,7 @@ const healthy: CheckReport = {
   profile: { name: "MyInPr", roles: [{ name: "RedRole", id: "AROAR3DKQ7TXN2WPLM4VB" }] },
   association: { arn: PROFILE_ARN, state: "associated", associationId: "iip-assoc-0db249b1f25fa24b8" },
   drifts: [],
+  sources: { imds: { state: "fresh", since: "2026-11-29T10:12:00Z" }, sts: { state: "fresh", since: "2026-11-29T10:12:00Z" }, profile: { state: "fresh", since: "2026-11-29T10:12:00Z" }, association: { state: "fresh", since: "2026-11-29T10:12:00Z" } },
 };
 
 const swapped: CheckReport = {
@@ -51,6 +52,12 @@ const unreachable: CheckReport = {
   profile: null,
   association: null,
   instance: null,
+  sources: {
+    imds: { state: "unknown", reason: "timeout reading /latest/api/token" },
+    sts: { state: "unknown", reason: "the instance is not identified yet (identity document unread)" },
+    profile: { state: "unknown", reason: "the instance is not identified yet (identity document unread)" },
+    association: { state: "unknown", reason: "the instance is not identified yet (identity document unread)" },
+  },
 };
 
 /** `check` where the daemon's state could not be read: its drifts start now. */

@@ -14,17 +14,19 @@ async function servedAccessKeyId(imds: string): Promise<string> {
 describe("rolewatch check against a standalone rolewatch sim", () => {
   let sim: Daemon;
   let imds: string;
+  let aws: string;
 
   beforeAll(async () => {
-    sim = startRolewatch(["sim", "--imds-port", "0"]);
-    imds = (JSON.parse(await sim.waitForLine(() => true)) as { imds: string }).imds;
+    // With its AWS port too: OK means that STS and IAM were read and agree (docs/contract.md, Exit codes).
+    sim = startRolewatch(["sim", "--imds-port", "0", "--aws-port", "0"]);
+    ({ imds, aws } = JSON.parse(await sim.waitForLine(() => true)) as { imds: string; aws: string });
   });
   afterAll(async () => {
     expect(await sim.stop()).toBe(0);
   });
 
   it("`rolewatch check --json` prints the IMDS view, valid against the contract", async () => {
-    const { code, stdout } = await rolewatch(["check", "--json"], cleanEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds }));
+    const { code, stdout } = await rolewatch(["check", "--json"], cleanEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: imds, AWS_ENDPOINT_URL: aws }));
     const report = JSON.parse(stdout) as { status: string; imds: Record<string, unknown>; instance: Record<string, unknown> };
     expect(contractProblems(report)).toEqual([]);
     expect(code).toBe(0);
@@ -40,18 +42,18 @@ describe("rolewatch check against a standalone rolewatch sim", () => {
   });
 
   it("the human report names the role, the key and when it expires", async () => {
-    const { code, stdout } = await rolewatch(["check", "--imds-endpoint", imds]);
+    const { code, stdout } = await rolewatch(["check", "--imds-endpoint", imds], cleanEnv({ AWS_ENDPOINT_URL: aws }));
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^ROLEWATCH OK - IMDS serves RedRole \(ASIA[A-Z0-9]{16}\)\n/);
+    expect(stdout).toMatch(/^ROLEWATCH OK - IMDS serves RedRole \(ASIA[A-Z0-9]{16}\), and STS and the instance profile agree\n/);
     expect(stdout).toMatch(/expires +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 5h 5\dm\)/);
   });
 
   it("with IMDS serving no role, reports that as a value, not a failure", async () => {
     await raw(imds, "/rolewatch-sim/deliver", { method: "POST", body: '{"role":null}' });
     try {
-      const { code, stdout } = await rolewatch(["check", "--json", "--imds-endpoint", imds]);
+      const { code, stdout } = await rolewatch(["check", "--json", "--imds-endpoint", imds], cleanEnv({ AWS_ENDPOINT_URL: aws }));
       expect(code).toBe(0);
-      expect(JSON.parse(stdout)).toMatchObject({ imds: { reachable: true, role: null, accessKeyId: null } });
+      expect(JSON.parse(stdout)).toMatchObject({ imds: { reachable: true, role: null, accessKeyId: null }, sources: { sts: { state: "none" }, profile: { state: "none" } } });
     } finally {
       await raw(imds, "/rolewatch-sim/deliver", { method: "POST", body: '{"role":"RedRole"}' });
     }

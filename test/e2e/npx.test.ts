@@ -14,14 +14,16 @@ describe("`npx rolewatch COMMAND` in a clone, as the README says", () => {
   const cache = mkdtempSync(join(tmpdir(), "rolewatch-npm-cache-"));
   let sim: Daemon;
   let imds: string;
+  let aws: string;
 
   /** npx with an npm cache of this test's own, so that nothing another process left there is read. */
   const npx = (args: string[], env: Record<string, string> = {}) =>
     finished("npx", ["--no-install", "rolewatch", ...args], { cwd: ROOT, env: cleanEnv({ npm_config_cache: cache, npm_config_update_notifier: "false", ...env }) });
 
   beforeAll(async () => {
-    sim = startRolewatch(["sim", "--imds-port", "0"]);
-    imds = (JSON.parse(await sim.waitForLine(() => true)) as { imds: string }).imds;
+    // With its AWS port too: OK means that STS and IAM were read and agree (docs/contract.md, Exit codes).
+    sim = startRolewatch(["sim", "--imds-port", "0", "--aws-port", "0"]);
+    ({ imds, aws } = JSON.parse(await sim.waitForLine(() => true)) as { imds: string; aws: string });
   });
   afterAll(async () => {
     expect(await sim.stop()).toBe(0);
@@ -33,7 +35,7 @@ describe("`npx rolewatch COMMAND` in a clone, as the README says", () => {
   });
 
   it("`npx rolewatch check --json` prints the IMDS view, valid against the contract", async () => {
-    const { code, stdout, stderr } = await npx(["check", "--json"], { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds });
+    const { code, stdout, stderr } = await npx(["check", "--json"], { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds, AWS_ENDPOINT_URL: aws });
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     const report = JSON.parse(stdout) as unknown;
     expect(contractProblems(report)).toEqual([]);

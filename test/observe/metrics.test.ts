@@ -50,6 +50,22 @@ describe("metrics", () => {
     expect(transitions.every((s) => s.value === 0)).toBe(true);
   });
 
+  it("says per source whether it is up (fresh or none) and when it last answered; a source not read has no series", async () => {
+    const metrics = createMetrics({ version: "1.2.3" });
+    expect((await series(metrics, "rolewatch_source_up")).map((s) => s.value)).toEqual([0, 0, 0, 0]);
+    const at = T0 + 60_000;
+    metrics.sources({ imds: { state: "stale", since: T0, reason: "timeout" }, sts: { state: "fresh", since: T0 }, profile: { state: "none", reason: "no instance profile is attached" } }, at);
+    expect(await series(metrics, "rolewatch_source_up")).toEqual([
+      { labels: { source: "imds" }, value: 0 },
+      { labels: { source: "sts" }, value: 1 },
+      { labels: { source: "profile" }, value: 1 },
+    ]);
+    expect(await series(metrics, "rolewatch_source_last_fresh_timestamp_seconds")).toEqual([
+      { labels: { source: "sts" }, value: T0 / 1000 },
+      { labels: { source: "profile" }, value: at / 1000 },
+    ]);
+  });
+
   it("keeps a drift's start time only while it is open, and counts each transition once", async () => {
     const metrics = createMetrics({ version: "1.2.3" });
     metrics.driftDetected("role_recreated", T0);
