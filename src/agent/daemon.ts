@@ -7,6 +7,7 @@ import { createMetrics } from "../observe/metrics.js";
 import { VERSION } from "../version.js";
 import type { Agent } from "./agent.js";
 import { PollLoop } from "./loop.js";
+import { StateLock } from "./state-lock.js";
 import { buildAgent } from "./wire.js";
 
 export interface Daemon {
@@ -16,6 +17,8 @@ export interface Daemon {
   http: HttpServer;
   /** Not started: `run` starts it on a cron schedule; a benchmark ticks it itself. */
   loop: PollLoop;
+  /** Held from start to stop: one daemon per state directory. */
+  lock: StateLock;
 }
 
 /**
@@ -29,6 +32,7 @@ export async function startDaemon(input: { argv: readonly string[]; env: Env; cl
   const events = createEvents({ clock, level: config.log.level, version: VERSION });
   for (const warning of warnings) events.warn("config-warning", warning);
   const metrics = createMetrics({ version: VERSION });
+  const lock = StateLock.acquire(config.state.dir);
   const agent = buildAgent(config, { clock, env, publish: { metrics, events, persist: true } });
   const http = await startHttpServer({
     host: config.http.host,
@@ -38,5 +42,5 @@ export async function startDaemon(input: { argv: readonly string[]; env: Env; cl
     status: () => agent.last,
   });
   events.agentStarted({ version: VERSION, config: { ...config, http: { ...config.http, url: http.url } } });
-  return { config, agent, events, http, loop: new PollLoop(agent, events) };
+  return { config, agent, events, http, loop: new PollLoop(agent, events), lock };
 }

@@ -18,12 +18,13 @@ and a SIEM. SIGTERM or SIGINT: the poll in flight finishes, then exit 0.
 
 ${optionsHelp()}`,
     async run(io: Io) {
-      const { config, events, http, loop } = await startDaemon({ argv: io.argv, env: io.env, clock });
+      const { config, events, http, loop, lock } = await startDaemon({ argv: io.argv, env: io.env, clock });
       await loop.start(cronExpression(config.poll.intervalMs));
       const signal = await io.stopSignal;
       events.agentStopping({ signal });
       await loop.stop();
       await http.close();
+      lock.release();
       return EXIT.ok;
     },
   };
