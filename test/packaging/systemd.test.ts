@@ -41,7 +41,11 @@ describe("systemd/rolewatch.service", () => {
 
   it("runs V8 without its JIT, which MemoryDenyWriteExecute= would kill", () => {
     expect(setting(unit, "MemoryDenyWriteExecute")).toEqual(["yes"]);
-    expect(setting(unit, "Environment")).toContain("NODE_OPTIONS=--jitless");
+    expect(setting(unit, "Environment")).toEqual(['"NODE_OPTIONS=--jitless --disable-sigusr1"']);
+  });
+
+  it("dumps no core, which would hold the credentials", () => {
+    expect(setting(unit, "LimitCORE")).toEqual(["0"]);
   });
 
   it("restarts on failure, and writes its JSON lines to the journal", () => {
