@@ -15,7 +15,7 @@ export class PollLoop {
   /** Polls now, then on every tick of `expression` (6 fields, seconds first). */
   async start(expression: string): Promise<void> {
     await this.tick();
-    this.#task = cron.schedule(expression, () => this.tick(), { noOverlap: true, name: "poll" });
+    this.#task = cron.schedule(expression, () => this.tick(), { noOverlap: true, name: "poll", logger: this.#scheduleLogger() });
   }
 
   tick(): Promise<void> {
@@ -27,6 +27,20 @@ export class PollLoop {
     await this.#task?.destroy();
     this.#task = null;
     await this.#inflight;
+  }
+
+  /**
+   * node-cron's own warnings (a tick skipped while a poll still runs, a missed tick) as JSON events,
+   * instead of its coloured lines on stderr, which the unit sends to the journal beside them.
+   */
+  #scheduleLogger(): Parameters<typeof cron.setLogger>[0] {
+    const { events } = this;
+    return {
+      info: () => undefined,
+      debug: () => undefined,
+      warn: (message) => events.warn("schedule-warning", `poll schedule: ${message}`),
+      error: (message, err) => events.error("schedule-error", `poll schedule: ${message instanceof Error ? message.message : message}`, err ?? message),
+    };
   }
 
   async #pollSafely(): Promise<void> {

@@ -6,7 +6,8 @@ import type { Events } from "./events-api.js";
 export type EventAction =
   | "drift-detected" | "drift-resolved" | "credentials-rotated" | "role-changed" | "profile-changed"
   | "imds-unavailable" | "imds-recovered" | "control-plane-unavailable" | "control-plane-recovered"
-  | "agent-started" | "agent-stopping" | "state-created" | "state-problem" | "config-warning" | "poll-failed";
+  | "agent-started" | "agent-stopping" | "state-created" | "state-problem" | "config-warning" | "poll-failed"
+  | "schedule-warning" | "schedule-error";
 
 /** One log line before the fields every line carries (cloud, service, ecs) are added. */
 export interface Line {
