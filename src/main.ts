@@ -2,7 +2,9 @@
 import { main } from "./cli/main.js";
 
 const stopSignal = new Promise<string>((resolve) => {
-  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve(signal));
+  // SIGHUP too: left to its default, it would end the daemon with no event (and no restart under
+  // Restart=on-failure); stopped cleanly, systemd starts it again with its configuration re-read.
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.once(signal, () => resolve(signal));
 });
 
 process.exitCode = await main({

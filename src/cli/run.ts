@@ -1,7 +1,19 @@
 import { systemClock, type Clock } from "../clock.js";
 import { cronExpression, optionsHelp } from "../config.js";
 import { startDaemon } from "../agent/daemon.js";
+import type { PollLoop } from "../agent/loop.js";
 import { EXIT, type Command, type Io } from "./command.js";
+
+/** How long a stop waits for the poll in flight: well within the unit's TimeoutStopSec=20s. */
+export const STOP_DEADLINE_MS = 10_000;
+
+/** Stops the loop; a poll still in flight after `ms` is left (its state write is atomic) so that the process ends in time. */
+async function stopWithin(loop: PollLoop, clock: Clock, ms: number): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([loop.stop(), clock.sleep(ms, timer.signal).catch(() => undefined)]);
+  timer.abort();
+}
+
 export function runCommand(clock: Clock = systemClock): Command {
   return {
     name: "run",
@@ -14,7 +26,9 @@ Polls IMDS every poll interval and serves, on --listen:
   /readyz    200 once the first observation is done
   /status    the last observation, as \`rolewatch check --json\` prints it
 Log events are JSON lines (ECS fields) on stdout, one per change, for journald
-and a SIEM. SIGTERM or SIGINT: the poll in flight finishes, then exit 0.
+and a SIEM. SIGTERM, SIGINT or SIGHUP: the poll in flight finishes (for at most
+10 s, within systemd's stop timeout), then exit 0. The unit restarts it after a
+SIGHUP (Restart=always), so that is how the configuration is read again.
 
 ${optionsHelp()}`,
     async run(io: Io) {
@@ -22,7 +36,7 @@ ${optionsHelp()}`,
       await loop.start(cronExpression(config.poll.intervalMs));
       const signal = await io.stopSignal;
       events.agentStopping({ signal });
-      await loop.stop();
+      await stopWithin(loop, clock, STOP_DEADLINE_MS);
       await http.close();
       lock.release();
       return EXIT.ok;

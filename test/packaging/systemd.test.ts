@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { STOP_DEADLINE_MS } from "../../src/cli/run.js";
 import { findTool, requireTool } from "../support/require-tool.js";
 import { REPO } from "./packages.js";
 
@@ -48,8 +49,9 @@ describe("systemd/rolewatch.service", () => {
     expect(setting(unit, "LimitCORE")).toEqual(["0"]);
   });
 
-  it("restarts on failure, and writes its JSON lines to the journal", () => {
-    expect(setting(unit, "Restart")).toEqual(["on-failure"]);
+  it("restarts unless systemctl stops it, gives a stop more time than rolewatch takes, and writes its JSON lines to the journal", () => {
+    expect(setting(unit, "Restart")).toEqual(["always"]);
+    expect(setting(unit, "TimeoutStopSec")).toEqual([`${(2 * STOP_DEADLINE_MS) / 1000}s`]);
     expect(setting(unit, "StandardOutput")).toEqual(["journal"]);
   });
 });

@@ -42,8 +42,8 @@ export interface Daemon {
   stderr: () => string;
   /** Resolves with the first line (past or future) that matches. */
   waitForLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM (or `signal`), then the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export function startRolewatch(args: string[], env: Record<string, string> = cleanEnv()): Daemon {
@@ -71,8 +71,8 @@ export function startRolewatch(args: string[], env: Record<string, string> = cle
         waiters.push({ match, resolve: (line) => (clearTimeout(timer), resolve(line)) });
       });
     },
-    stop() {
-      child.kill("SIGTERM");
+    stop(signal = "SIGTERM") {
+      child.kill(signal);
       return exited;
     },
   };
