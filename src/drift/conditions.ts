@@ -17,13 +17,13 @@ export interface Memory {
 const EXPIRY_WARNING_MS = 5 * 60_000; // IMDS rotates "at least five minutes before the expiration" (EC2 User Guide)
 
 /** The role of the served credentials: what STS says, else what IMDS says (docs/contract.md, Drift kinds). */
-function servedRole(o: Observation): string | null {
+export function servedRole(o: Observation): string | null {
   if (o.sts.state === "ok" && o.sts.value.outcome === "accepted") return o.sts.value.role;
   return o.imds.state === "ok" ? o.imds.value.role : null;
 }
 
 /** Whether IMDS serves credentials; once it serves none, no drift about served credentials can show. */
-function servesCredentials(o: Observation): boolean | null {
+export function servesCredentials(o: Observation): boolean | null {
   if (o.imds.state !== "ok") return null;
   return o.imds.value.accessKeyId !== null;
 }

@@ -1,3 +1,4 @@
+import { servedRole, servesCredentials } from "./conditions.js";
 import type { DriftKind } from "./kinds.js";
 import type { Observation } from "./observation.js";
 
@@ -7,16 +8,13 @@ import type { Observation } from "./observation.js";
  * The text that described the drift stays in its own field.
  */
 export function resolution(kind: DriftKind, o: Observation): string {
-  if (o.imds.state === "ok" && o.imds.value.accessKeyId === null && kind !== "association_mismatch" && kind !== "credentials_unavailable") {
+  if (servesCredentials(o) === false && kind !== "association_mismatch" && kind !== "credentials_unavailable") {
     return "IMDS serves no credentials any more";
   }
   return RESOLUTIONS[kind](o);
 }
 
-const served = (o: Observation): string => {
-  if (o.sts.state === "ok" && o.sts.value.outcome === "accepted") return o.sts.value.role;
-  return o.imds.state === "ok" ? (o.imds.value.role ?? "no role") : "an unknown role";
-};
+const served = (o: Observation): string => servedRole(o) ?? (o.imds.state === "ok" ? "no role" : "an unknown role");
 
 const profile = (o: Observation): string => (o.profile.state === "ok" ? `instance profile ${o.profile.value.name}` : "the instance profile");
 
