@@ -34,6 +34,8 @@ export interface Observed {
   at: number;
   imds: ImdsRead<ImdsView>;
   identity: IdentityDocument | null;
+  /** Why the identity document could not be read, while `identity` is null. */
+  identityProblem?: string;
   /** null: STS and the control plane are not consulted, or the instance is not known yet. */
   aws: AwsObservation | null;
   imdsRequests: ImdsRequest[];
@@ -49,6 +51,7 @@ export interface Observed {
  */
 export class Observer {
   #identity: IdentityDocument | null = null;
+  #identityProblem: string | null = null;
   #aws: AwsSource | null = null;
 
   constructor(private readonly deps: { clock: Clock; imds: ImdsSource; aws: ((identity: IdentityDocument) => AwsSource) | null; freshFor?: FreshFor }) {}
@@ -61,7 +64,8 @@ export class Observer {
     const aws = await this.#observeAws(read, state, clock.now());
     const { requests, tokenFetches } = imds.takeRequests();
     const { freshFor } = this.deps;
-    return { started, at: clock.now(), imds: read, identity: this.#identity, aws, imdsRequests: requests, tokenFetches, ...(freshFor ? { freshFor } : {}) };
+    const problem = this.#identity === null && this.#identityProblem !== null ? { identityProblem: this.#identityProblem } : {};
+    return { started, at: clock.now(), imds: read, identity: this.#identity, ...problem, aws, imdsRequests: requests, tokenFetches, ...(freshFor ? { freshFor } : {}) };
   }
 
   async #readImds(): Promise<ImdsRead<ImdsView>> {
@@ -74,7 +78,11 @@ export class Observer {
     }
   }
 
-  /** The identity document names the instance; it is read until once read. */
+  /**
+   * The identity document names the instance; it is read until once read. A
+   * document out of shape (a field out of its AWS format) names no instance:
+   * nothing is asked of AWS for it, and the sources say why.
+   */
   async #learnIdentity(): Promise<void> {
     if (this.#identity) return;
     try {
@@ -83,6 +91,7 @@ export class Observer {
       this.#aws = this.deps.aws?.(identity) ?? null;
     } catch (error) {
       if (!(error instanceof ImdsError)) throw error;
+      this.#identityProblem = error.message.replace(/^IMDS \S+: /, "");
     }
   }
 

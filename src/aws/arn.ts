@@ -5,11 +5,17 @@
  * instance identity role reads `assumed-role/aws:ec2-instance/i-…` with UserId
  * `ACCOUNT:aws:ec2-instance:i-…` (docs/wire.md, Instance identity role).
  */
-import { ShapeError } from "./parse.js";
+import { ACCOUNT_ID, OTHER_USER_ID, PRINCIPAL_ARN, PROFILE_ARN, ROLE_ID, ROLE_NAME, SESSION_NAME } from "../formats.js";
 
 const PARTITION = "aws|aws-cn|aws-us-gov";
 const ASSUMED_ROLE = new RegExp(`^arn:(${PARTITION}):sts::(\\d{12}):assumed-role/([^/]+)/([^/]+)$`);
-const INSTANCE_PROFILE = new RegExp(`^arn:(?:${PARTITION}):iam::\\d{12}:instance-profile/(?:[^/]+/)*([^/]+)$`);
+
+/**
+ * What stands for an STS value out of its AWS format (src/formats.ts): an
+ * identity nobody can hold, so it never matches what IMDS serves (the
+ * `identity_mismatch` drift), and the value itself is never shown.
+ */
+export const NOT_AWS_FORMAT = "(not in AWS format)";
 
 /** What GetCallerIdentity says about the credentials that signed it. */
 export type StsIdentity =
@@ -53,14 +59,33 @@ export function roleIdFromUserId(userId: string, session: string): string | null
   return userId.slice(0, -suffix.length);
 }
 
-/** GetCallerIdentity's three fields as an identity. Throws when an assumed-role ARN comes with a UserId of another session. */
+/**
+ * GetCallerIdentity's three fields as an identity. A field out of its AWS
+ * format (src/formats.ts), or an assumed-role ARN with the UserId of another
+ * session, makes the identity "other", with such fields NOT_AWS_FORMAT:
+ * whoever answered is not STS, or vouches for a principal that cannot exist.
+ */
 export function toStsIdentity(caller: { arn: string; userId: string; account: string }): StsIdentity {
   const { arn, userId, account } = caller;
   const parsed = parseAssumedRoleArn(arn);
-  if (!parsed) return { principal: "other", arn, account, userId };
-  const roleId = roleIdFromUserId(userId, parsed.session);
-  if (roleId === null) throw new ShapeError("UserId does not end in the session of the assumed-role Arn");
-  return { principal: "assumed-role", arn, account, role: parsed.role, roleId, session: parsed.session };
+  const roleId = parsed && roleIdFromUserId(userId, parsed.session);
+  if (parsed && roleId !== null && assumedRoleInFormat(parsed, roleId, account)) {
+    return { principal: "assumed-role", arn, account, role: parsed.role, roleId, session: parsed.session };
+  }
+  return {
+    principal: "other",
+    arn: PRINCIPAL_ARN.test(arn) && !parsed ? arn : NOT_AWS_FORMAT,
+    account: ACCOUNT_ID.test(account) ? account : NOT_AWS_FORMAT,
+    userId: OTHER_USER_ID.test(userId) && !parsed ? userId : NOT_AWS_FORMAT,
+  };
+}
+
+/** The instance identity role: not an IAM role, so not in IAM's formats (docs/wire.md, Instance identity role). */
+const IDENTITY_ROLE = "aws:ec2-instance";
+
+function assumedRoleInFormat(arn: AssumedRoleArn, roleId: string, account: string): boolean {
+  const role = arn.role === IDENTITY_ROLE ? roleId === `${account}:${IDENTITY_ROLE}` : ROLE_NAME.test(arn.role) && ROLE_ID.test(roleId);
+  return role && SESSION_NAME.test(arn.session) && account === arn.account && ACCOUNT_ID.test(account);
 }
 
 /**
@@ -69,5 +94,5 @@ export function toStsIdentity(caller: { arn: string; userId: string; account: st
  * null when the ARN is not an instance-profile ARN.
  */
 export function profileNameFromArn(arn: string): string | null {
-  return INSTANCE_PROFILE.exec(arn)?.[1] ?? null;
+  return PROFILE_ARN.exec(arn)?.[1] ?? null;
 }

@@ -8,6 +8,7 @@
  * @aws-sdk/client-sts, client-iam and client-ec2 resolve. The shared config
  * file's `endpoint_url` is not read: a daemon on an instance has no profile.
  */
+import { REGION } from "../formats.js";
 import type { AwsService } from "./errors.js";
 
 export interface Endpoint {
@@ -44,6 +45,8 @@ function partitionOf(region: string): Partition {
  * IAM with the client's region when it is given an endpoint, docs/wire.md, Query protocol).
  */
 export function resolveEndpoint(service: AwsService, region: string, configured: ConfiguredEndpoints): Endpoint {
+  // The region picks the host and the signing scope: one out of format (from a hostile IMDS) never gets that far.
+  if (!REGION.test(region)) throw new RangeError("not an AWS region code");
   const own = configured[service];
   if (own !== null) {
     const url = new URL(own);

@@ -126,7 +126,7 @@ export class AwsObserver {
   async #observeProfile(now: number, credentials: SigningCredentials, profileArn: string): Promise<AwsCall | null> {
     const name = profileNameFromArn(profileArn);
     if (name === null) {
-      this.#profile.fail(now, { kind: "error", code: "BadProfileArn", message: `not an instance profile ARN: ${profileArn}` });
+      this.#profile.fail(now, { kind: "error", code: "BadProfileArn", message: "IMDS names no instance profile ARN" });
       return null;
     }
     if (!this.#profile.due(now)) return null;

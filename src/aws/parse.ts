@@ -3,6 +3,7 @@
  * write them. Pure: XML in, values out; a missing required element throws.
  */
 import { ShapeError } from "../errors.js";
+import { ASSOCIATION_ID, ERROR_CODE, PROFILE_ARN, PROFILE_ID, PROFILE_NAME, ROLE_ARN, ROLE_ID, ROLE_NAME } from "../formats.js";
 import { child, childrenNamed, textOf, type XmlElement } from "./xml.js";
 
 export { ShapeError };
@@ -10,6 +11,13 @@ export { ShapeError };
 function required(element: XmlElement | undefined, name: string): string {
   const value = element === undefined ? undefined : textOf(element, name);
   if (value === undefined || value === "") throw new ShapeError(`missing <${name}>`);
+  return value;
+}
+
+/** A required element in its AWS format (src/formats.ts); the error names the element, never the value. */
+function formatted(element: XmlElement | undefined, name: string, format: RegExp): string {
+  const value = required(element, name);
+  if (!format.test(value)) throw new ShapeError(`<${name}> is not in its AWS format`);
   return value;
 }
 
@@ -25,7 +33,11 @@ export function expectRoot(root: XmlElement, action: string): XmlElement {
   return root;
 }
 
-/** docs/wire.md, STS GetCallerIdentity */
+/**
+ * docs/wire.md, STS GetCallerIdentity. Its values are checked where they
+ * become an identity (src/aws/arn.ts toStsIdentity): one out of format is a
+ * finding about who answered, not a malformed body.
+ */
 export function parseCallerIdentity(root: XmlElement): { arn: string; userId: string; account: string } {
   const result = element(expectRoot(root, "GetCallerIdentity"), "GetCallerIdentityResult");
   return { arn: required(result, "Arn"), userId: required(result, "UserId"), account: required(result, "Account") };
@@ -49,11 +61,16 @@ export interface InstanceProfileView {
 export function parseInstanceProfile(root: XmlElement): InstanceProfileView {
   const profile = element(element(expectRoot(root, "GetInstanceProfile"), "GetInstanceProfileResult"), "InstanceProfile");
   const roles = childrenNamed(element(profile, "Roles"), "member").map((m) => ({
-    name: required(m, "RoleName"),
-    id: required(m, "RoleId"),
-    arn: required(m, "Arn"),
+    name: formatted(m, "RoleName", ROLE_NAME),
+    id: formatted(m, "RoleId", ROLE_ID),
+    arn: formatted(m, "Arn", ROLE_ARN),
   }));
-  return { name: required(profile, "InstanceProfileName"), arn: required(profile, "Arn"), id: required(profile, "InstanceProfileId"), roles };
+  return {
+    name: formatted(profile, "InstanceProfileName", PROFILE_NAME),
+    arn: formatted(profile, "Arn", PROFILE_ARN),
+    id: formatted(profile, "InstanceProfileId", PROFILE_ID),
+    roles,
+  };
 }
 
 export const ASSOCIATION_STATES = ["associating", "associated", "disassociating", "disassociated"] as const;
@@ -74,8 +91,13 @@ export function parseAssociations(root: XmlElement): { associations: Association
   const associations = (set ? childrenNamed(set, "item") : []).map((item) => {
     const profile = element(item, "iamInstanceProfile");
     const state = required(item, "state");
-    if (!(ASSOCIATION_STATES as readonly string[]).includes(state)) throw new ShapeError(`unknown association state ${JSON.stringify(state)}`);
-    return { associationId: required(item, "associationId"), arn: required(profile, "arn"), id: required(profile, "id"), state: state as AssociationState };
+    if (!(ASSOCIATION_STATES as readonly string[]).includes(state)) throw new ShapeError("<state> is not an association state");
+    return {
+      associationId: formatted(item, "associationId", ASSOCIATION_ID),
+      arn: formatted(profile, "arn", PROFILE_ARN),
+      id: formatted(profile, "id", PROFILE_ID),
+      state: state as AssociationState,
+    };
   });
   return { associations, nextToken: textOf(response, "nextToken") || null };
 }
@@ -106,7 +128,21 @@ export function parseErrorEnvelope(root: XmlElement): ErrorEnvelope | null {
   const error = errorElement(root);
   const code = error && textOf(error, "Code");
   if (!error || !code) return null;
-  return { code, message: textOf(error, "Message") ?? "", requestId: textOf(root, "RequestId") ?? textOf(root, "RequestID") };
+  // The code is shown and logged: one out of format is not AWS's, and the answer is no envelope.
+  if (!ERROR_CODE.test(code)) return null;
+  const requestId = textOf(root, "RequestId") ?? textOf(root, "RequestID");
+  return { code, message: printableLine(textOf(error, "Message") ?? ""), requestId: requestId && REQUEST_ID.test(requestId) ? requestId : undefined };
+}
+
+/** Request ids are UUIDs or like them (`37289fda-99f2-11e1-a4c3-27EXAMPLE804`). */
+const REQUEST_ID = /^[\w-]{1,64}$/;
+
+/** AWS's message kept as one line of printable text, at most 512 characters: it is shown in `check`, `/status` and events. */
+const MESSAGE_MAX = 512;
+
+function printableLine(message: string): string {
+  const line = message.replace(/[^\x20-\x7e]+/g, " ").trim();
+  return line.length > MESSAGE_MAX ? `${line.slice(0, MESSAGE_MAX - 3)}...` : line;
 }
 
 function errorElement(root: XmlElement): XmlElement | undefined {

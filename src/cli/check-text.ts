@@ -1,16 +1,19 @@
 import type { CheckReport } from "../agent/report.js";
 import { isoSeconds } from "../clock.js";
 import { explain } from "./remedies.js";
-import { wrap } from "../text.js";
+import { printableStrings, wrap } from "../text.js";
 
 const STATUS_WORD = { ok: "OK", warning: "WARNING", critical: "CRITICAL", unknown: "UNKNOWN" } as const;
 
 /**
  * The human report of `check`: a monitoring-plugin style first line, each
  * source's view side by side, then each drift with its start, what it means
- * and the commands that end it. Pure, so a golden file pins it.
+ * and the commands that end it. Pure, so a golden file pins it. Every value
+ * is printed with its control characters escaped: they come from IMDS and
+ * AWS, and a terminal would act on them.
  */
-export function checkText(report: CheckReport, now: number): string {
+export function checkText(shown: CheckReport, now: number): string {
+  const report = printableStrings(shown);
   const lines = [`ROLEWATCH ${STATUS_WORD[report.status]} - ${headline(report)}`, "", ...table(viewRows(report, now)), ""];
   if (report.drifts.length > 0) lines.push("Drifts", ...startsFrom(report), ...report.drifts.flatMap((d) => driftLines(d, report, now)));
   if (report.instance) lines.push(`Instance ${report.instance.id} in account ${report.instance.accountId}, ${report.instance.region}`);

@@ -1,5 +1,6 @@
 import type { CheckReport } from "../agent/report.js";
 import type { DriftKind } from "../drift/kinds.js";
+import { shellQuote } from "../text.js";
 
 /** What a drift means for the instance, and the commands that end it (the field report's S5), with this instance's ids. */
 export interface Explanation {
@@ -27,10 +28,19 @@ function ids(report: CheckReport, now: string): Ids {
   };
 }
 
-const stopStart = (i: Ids) => `aws ec2 stop-instances --instance-ids ${i.instance} && aws ec2 wait instance-stopped --instance-ids ${i.instance} && aws ec2 start-instances --instance-ids ${i.instance}`;
-const replace = (i: Ids) => `aws ec2 replace-iam-instance-profile-association --association-id ${i.association} --iam-instance-profile Name=${i.profile}`;
-const revoke = (i: Ids) =>
-  `aws iam put-role-policy --role-name ${i.role} --policy-name AWSRevokeOlderSessions --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"${i.now}"}}}]}'`;
+/**
+ * One command line, every argument quoted for the shell: the ids come from
+ * IMDS and AWS, and an operator pastes these lines (their formats are checked
+ * where they are parsed, src/formats.ts; the quoting holds whatever they are).
+ */
+const command = (...words: string[]) => words.map(shellQuote).join(" ");
+
+const stopStart = (i: Ids) =>
+  [command("aws", "ec2", "stop-instances", "--instance-ids", i.instance), command("aws", "ec2", "wait", "instance-stopped", "--instance-ids", i.instance), command("aws", "ec2", "start-instances", "--instance-ids", i.instance)].join(" && ");
+const replace = (i: Ids) => command("aws", "ec2", "replace-iam-instance-profile-association", "--association-id", i.association, "--iam-instance-profile", `Name=${i.profile}`);
+const describe = (i: Ids) => command("aws", "ec2", "describe-iam-instance-profile-associations", "--filters", `Name=instance-id,Values=${i.instance}`);
+const revokePolicy = (now: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { DateLessThan: { "aws:TokenIssueTime": now } } }] });
+const revoke = (i: Ids) => command("aws", "iam", "put-role-policy", "--role-name", i.role, "--policy-name", "AWSRevokeOlderSessions", "--policy-document", revokePolicy(i.now));
 
 // The trust policy EC2 needs to assume a role (IAM User Guide, "Troubleshoot IAM and Amazon EC2", AssumeRoleUnauthorizedAccess).
 const EC2_TRUST = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
@@ -42,7 +52,7 @@ const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
   }),
   profile_empty: (i) => ({
     meaning: `The instance profile holds no role, yet the instance can still act as ${i.role}: IMDS serves the last credentials, unrotated, until they expire (up to 6 hours). Re-adding the same role changes nothing. To cut them off now, revoke the role's older sessions, or stop and start the instance, or remove the association:`,
-    commands: [revoke(i), stopStart(i), `aws ec2 disassociate-iam-instance-profile --association-id ${i.association}`],
+    commands: [revoke(i), stopStart(i), command("aws", "ec2", "disassociate-iam-instance-profile", "--association-id", i.association)],
   }),
   role_recreated: (i) => ({
     meaning: `${i.role} was deleted and created again: same name, another role (another RoleId). The served session belongs to the old one, whose permissions are gone. To get the new role's credentials now, stop and start the instance, or give it a new association:`,
@@ -50,11 +60,11 @@ const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
   }),
   identity_mismatch: (i) => ({
     meaning: "STS names another role, account or session than IMDS claims to serve, or IMDS lists more than one role (an instance profile holds at most one): something between the instance and IMDS (a proxy, a spoofed endpoint) hands out credentials that are not this instance's. Find what answers on 169.254.169.254 and compare with what AWS says:",
-    commands: ["sudo iptables -t nat -S | grep -n 169.254.169.254", `aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${i.instance}`],
+    commands: ["sudo iptables -t nat -S | grep -n 169.254.169.254", describe(i)],
   }),
   association_mismatch: (i) => ({
     meaning: "EC2's association of this instance differs from what IMDS reports, or it is not yet (or no longer) associated. An association that is still `associating` settles in seconds; otherwise see what EC2 holds and replace it:",
-    commands: [`aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${i.instance}`, replace(i)],
+    commands: [describe(i), replace(i)],
   }),
   credentials_rejected: (i) => ({
     meaning: `STS refuses the credentials IMDS serves (the role was deleted, or its sessions revoked): every AWS call from this instance fails. IMDS refreshes them on its next rotation; to get fresh credentials of the profile's role now:`,
@@ -62,7 +72,12 @@ const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
   }),
   credentials_unavailable: (i) => ({
     meaning: `IMDS serves no credentials for ${i.role}: EC2 could not assume it, so every AWS call from this instance fails. If the role's trust policy does not trust ec2.amazonaws.com (AssumeRoleUnauthorizedAccess), restore it; if the role no longer exists, see what the instance profile holds and give the instance a profile with a role that exists. IMDS picks the change up at its next refresh; a new association makes it deliver now:`,
-    commands: [`aws iam update-assume-role-policy --role-name ${i.role} --policy-document '${EC2_TRUST}'`, `aws iam get-role --role-name ${i.role}`, `aws iam get-instance-profile --instance-profile-name ${i.profile}`, replace(i)],
+    commands: [
+      command("aws", "iam", "update-assume-role-policy", "--role-name", i.role, "--policy-document", EC2_TRUST),
+      command("aws", "iam", "get-role", "--role-name", i.role),
+      command("aws", "iam", "get-instance-profile", "--instance-profile-name", i.profile),
+      replace(i),
+    ],
   }),
   credentials_expiring: (i) => ({
     meaning: "The served credentials are within 5 minutes of their expiry (or past it) and IMDS has not rotated them, though EC2 makes new ones available at least 5 minutes before. Look at IMDS's health; a stop and start makes it deliver anew:",

@@ -1,6 +1,7 @@
 /** Parsers for where things are: base URLs, listen addresses, ports, AWS regions. */
 import { isIP, isIPv6 } from "node:net";
 import { accept, number, reject, scalarText, type Parser } from "./parsers.js";
+import { REGION } from "../formats.js";
 
 export interface BaseUrlOptions {
   readonly protocols: readonly string[];
@@ -92,8 +93,6 @@ export const listenAddress: Parser<ListenAddress> = {
 
 export const port: Parser<number> = number(0, 65_535, { integer: true, metavar: "PORT" });
 
-// Partition prefixes run from two letters (us, eu) to more (eusc); names end in a number.
-const REGION = /^[a-z]{2,}(?:-[a-z]+)+-\d{1,2}$/;
 
 export const region: Parser<string> = {
   kind: "value",

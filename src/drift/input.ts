@@ -65,6 +65,8 @@ export interface AwsSeen {
 export interface PollInput {
   imds: ImdsRead;
   identity: { instanceId: string; accountId: string; region: string } | null;
+  /** Why the identity document could not be read, while `identity` is null (e.g. a field out of its AWS format). */
+  identityProblem?: string;
   /** null: STS and the control plane are not consulted (or the instance is not known yet). */
   aws: AwsSeen | null;
   /** How long an STS and a control-plane answer count as fresh (src/drift/sources.ts); default: the default cadences'. */

@@ -48,7 +48,7 @@ export function sourcesOf(input: PollInput, prev: Answered, stsKey: string | nul
   const key = served && "accessKeyId" in served ? served.accessKeyId : null;
   const noProfile = imds.ok && imds.view.info === null;
   const aws = input.aws;
-  const why = input.identity === null ? "the instance is not identified yet (identity document unread)" : "not consulted";
+  const why = input.identity !== null ? "not consulted" : `the instance is not identified yet (identity document ${input.identityProblem ?? "unread"})`;
   if (imds.ok && key === null) sources.sts = { state: "none", reason: "IMDS serves no credentials to confirm" };
   else if (aws === null) sources.sts = lapsed(prev.sts, why);
   else {

@@ -5,6 +5,7 @@
  * these bodies hold secrets.
  */
 import { ImdsError } from "../errors.js";
+import { ACCESS_KEY_ID, ACCOUNT_ID, AVAILABILITY_ZONE, ERROR_CODE, INSTANCE_ID, PROFILE_ARN, PROFILE_ID, REGION, ROLE_NAME, SECRET_KEY, SESSION_TOKEN } from "../formats.js";
 import { Secret } from "../secret.js";
 import { CREDENTIALS_PATH, IAM_INFO_PATH, IDENTITY_DOCUMENT_PATH } from "./paths.js";
 import { parseTimestamp } from "./timestamp.js";
@@ -15,15 +16,12 @@ type Fields = Record<string, unknown>;
 export function parseIamInfo(text: string, path = IAM_INFO_PATH): IamInfo {
   const o = jsonObject(text, path);
   return {
-    code: stringField(o, "Code", path),
+    code: formatField(o, "Code", ERROR_CODE, "a code", path),
     lastUpdated: timeField(o, "LastUpdated", path),
-    instanceProfileArn: stringField(o, "InstanceProfileArn", path),
-    instanceProfileId: stringField(o, "InstanceProfileId", path),
+    instanceProfileArn: formatField(o, "InstanceProfileArn", PROFILE_ARN, "an instance profile ARN", path),
+    instanceProfileId: formatField(o, "InstanceProfileId", PROFILE_ID, "an instance profile id (AIPA...)", path),
   };
 }
-
-/** IAM's RoleName pattern and length (IAM API Reference, CreateRole); it also keeps the name a single path segment. */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /** What stands for a listed line that is not an IAM role name: such a line never reaches a label or a terminal. */
 export const NOT_A_ROLE_NAME = "(not an IAM role name)";
@@ -52,41 +50,41 @@ function listedLines(text: string): string[] {
   return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
 }
 
-/** The shape of IMDS's and AWS's codes (AssumeRoleUnauthorizedAccess): a code out of it is a malformed body. */
-const CODE = /^[A-Za-z]{1,64}$/;
+/** The one Type IMDS serves (docs/wire.md, Credentials document). */
+const TYPE = /^AWS-HMAC$/;
+
+/** The longest Message of a failed credentials document kept; past it, and any control character, is not IMDS's wording. */
+const MESSAGE_MAX = 512;
 
 /** A Code other than Success (e.g. AssumeRoleUnauthorizedAccess) is a state IMDS reports, not a malformed body. */
 export function parseCredentials(text: string, path = CREDENTIALS_PATH): ServedCredentials {
   const o = jsonObject(text, path);
-  const code = stringField(o, "Code", path);
-  if (!CODE.test(code)) throw bad(path, "Code is not a code (letters only)");
+  const code = formatField(o, "Code", ERROR_CODE, "a code", path);
   const lastUpdated = timeField(o, "LastUpdated", path);
   if (code !== "Success") {
     const message = o["Message"] ?? "";
-    if (typeof message !== "string") throw bad(path, "Message is not a string");
+    if (typeof message !== "string" || message.length > MESSAGE_MAX || !/^[\x20-\x7e]*$/.test(message)) throw bad(path, "Message is not a short line of printable text");
     return { code, message, lastUpdated };
   }
   return {
     code,
-    type: stringField(o, "Type", path),
-    accessKeyId: stringField(o, "AccessKeyId", path),
+    type: formatField(o, "Type", TYPE, "AWS-HMAC", path),
+    accessKeyId: formatField(o, "AccessKeyId", ACCESS_KEY_ID, "an AccessKeyId (ASIA...)", path),
     expiration: timeField(o, "Expiration", path),
     lastUpdated,
-    secretAccessKey: new Secret(stringField(o, "SecretAccessKey", path)),
-    sessionToken: new Secret(stringField(o, "Token", path)),
+    secretAccessKey: new Secret(formatField(o, "SecretAccessKey", SECRET_KEY, "a secret access key", path)),
+    sessionToken: new Secret(formatField(o, "Token", SESSION_TOKEN, "a session token (base64)", path)),
   };
 }
 
 export function parseIdentityDocument(text: string, path = IDENTITY_DOCUMENT_PATH): IdentityDocument {
   const o = jsonObject(text, path);
-  const accountId = stringField(o, "accountId", path);
-  if (!/^\d{12}$/.test(accountId)) throw bad(path, "accountId is not 12 digits");
   const doc: IdentityDocument = {
-    accountId,
-    region: stringField(o, "region", path),
-    instanceId: stringField(o, "instanceId", path),
+    accountId: formatField(o, "accountId", ACCOUNT_ID, "12 digits", path),
+    region: formatField(o, "region", REGION, "a region code (us-east-1)", path),
+    instanceId: formatField(o, "instanceId", INSTANCE_ID, "an instance id (i-...)", path),
   };
-  if (o["availabilityZone"] !== undefined) doc.availabilityZone = stringField(o, "availabilityZone", path);
+  if (o["availabilityZone"] !== undefined) doc.availabilityZone = formatField(o, "availabilityZone", AVAILABILITY_ZONE, "an Availability Zone (us-east-1a)", path);
   return doc;
 }
 
@@ -106,6 +104,13 @@ function jsonObject(text: string, path: string): Fields {
 function stringField(o: Fields, key: string, path: string): string {
   const value = o[key];
   if (typeof value !== "string" || value === "") throw bad(path, `${key} is missing or not a non-empty string`);
+  return value;
+}
+
+/** A string field in its AWS format (src/formats.ts); the message names the format, never the value. */
+function formatField(o: Fields, key: string, format: RegExp, what: string, path: string): string {
+  const value = stringField(o, key, path);
+  if (!format.test(value)) throw bad(path, `${key} is not ${what}`);
   return value;
 }
 

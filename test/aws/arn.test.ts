@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAssumedRoleArn, profileNameFromArn, roleIdFromUserId, toStsIdentity } from "../../src/aws/arn.js";
-import { ShapeError } from "../../src/aws/parse.js";
+import { NOT_AWS_FORMAT, parseAssumedRoleArn, profileNameFromArn, roleIdFromUserId, toStsIdentity } from "../../src/aws/arn.js";
 
 describe("an STS caller identity", () => {
   const table = [
@@ -44,9 +43,22 @@ describe("an STS caller identity", () => {
     expect(toStsIdentity(caller)).toEqual({ arn: caller.arn, account: caller.account, ...identity });
   });
 
-  it("refuses a UserId that names another session than the ARN", () => {
-    const caller = { arn: "arn:aws:sts::123456789012:assumed-role/R/i-1", userId: "AROAEXAMPLEEXAMPLE01:i-2", account: "123456789012" };
-    expect(() => toStsIdentity(caller)).toThrow(ShapeError);
+  it("reads a UserId that names another session than the ARN as no role session at all, naming neither", () => {
+    const caller = { arn: "arn:aws:sts::123456789012:assumed-role/R/i-0000000000000001", userId: "AROAEXAMPLEEXAMPLE01:i-0000000000000002", account: "123456789012" };
+    expect(toStsIdentity(caller)).toEqual({ principal: "other", arn: NOT_AWS_FORMAT, account: "123456789012", userId: NOT_AWS_FORMAT });
+  });
+
+  it.each([
+    ["a role name with a control character", { arn: "arn:aws:sts::123456789012:assumed-role/R\u001bx/i-0123456789abcdef0" }],
+    ["a session name of 65 characters", { arn: `arn:aws:sts::123456789012:assumed-role/R/${"s".repeat(65)}`, userId: `AROAEXAMPLEEXAMPLE01:${"s".repeat(65)}` }],
+    ["a RoleId with a semicolon", { userId: "AROAEXAMPLE;EXAMPLE1:i-0123456789abcdef0" }],
+    ["an Account of 13 digits", { account: "1234567890123" }],
+    ["an Account other than the ARN's", { account: "999999999999" }],
+  ])("reads %s as no role session at all", (_what, change) => {
+    const caller = { arn: "arn:aws:sts::123456789012:assumed-role/R/i-0123456789abcdef0", userId: "AROAEXAMPLEEXAMPLE01:i-0123456789abcdef0", account: "123456789012", ...change };
+    const identity = toStsIdentity(caller);
+    expect(identity.principal).toBe("other");
+    expect(JSON.stringify(identity)).not.toMatch(/\\u001b|;|s{65}|1234567890123/);
   });
 
   it.each([

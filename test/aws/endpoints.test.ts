@@ -100,3 +100,12 @@ describe("endpoints configured the standard way", () => {
     });
   });
 });
+
+describe("a region out of format", () => {
+  it.each(["evil.example/#", "evil.example", "us-east-1.evil.example", "us-east-1/", "us-east-1:443", ""])("%j picks no endpoint and signs nothing", (region) => {
+    for (const service of ["sts", "iam", "ec2"] as const) {
+      expect(() => resolveEndpoint(service, region, NO_CONFIGURED_ENDPOINTS)).toThrow("not an AWS region code");
+      expect(() => resolveEndpoint(service, region, { sts: "http://127.0.0.1:1", iam: "http://127.0.0.1:1", ec2: "http://127.0.0.1:1" })).toThrow("not an AWS region code");
+    }
+  });
+});

@@ -69,7 +69,7 @@ describe("the Query answers, exactly as docs/wire.md writes them", () => {
     ["another action's answer", () => parseCallerIdentity(parseXml(PROTOCOL_INSTANCE_PROFILE)), "expected <GetCallerIdentityResponse>"],
     ["a missing Arn", () => parseCallerIdentity(parseXml(PROTOCOL_CALLER_IDENTITY.replace(/<Arn>.*<\/Arn>/, ""))), "missing <Arn>"],
     ["a role without RoleId", () => parseInstanceProfile(parseXml(PROTOCOL_INSTANCE_PROFILE.replace(/<RoleId>.*<\/RoleId>/, ""))), "missing <RoleId>"],
-    ["an unknown association state", () => parseAssociations(parseXml(PROTOCOL_ASSOCIATIONS.replace(">associated<", ">attached<"))), "unknown association state"],
+    ["an unknown association state", () => parseAssociations(parseXml(PROTOCOL_ASSOCIATIONS.replace(">associated<", ">attached<"))), "<state> is not an association state"],
   ])("refuses %s", (_what, read, why) => {
     expect(read).toThrow(ShapeError);
     expect(read).toThrow(why);

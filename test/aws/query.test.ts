@@ -80,13 +80,13 @@ describe("the answers, read as the SDK reads them", () => {
   });
 
   it("follows EC2's nextToken and picks the live association among the pages", async () => {
-    const item = (n: number, state: string) => ({ associationId: `iip-assoc-${n}`, instanceId: INSTANCE, arn: `arn:aws:iam::1:instance-profile/p${n}`, id: `AIPA${n}`, state });
+    const item = (n: number, state: string) => ({ associationId: `iip-assoc-0000000${n}`, instanceId: INSTANCE, arn: `arn:aws:iam::111122223333:instance-profile/p${n}`, id: `AIPAEXAMPLEPROFILE${n}`, state });
     fake.handler = (req) => ({
       status: 200,
       body: req.params.get("NextToken") === "page-2" ? associationsXml([item(2, "associated")]) : associationsXml([item(1, "disassociated")], "page-2"),
     });
     try {
-      expect(await api.describeAssociation(INSTANCE, credentials)).toMatchObject({ associationId: "iip-assoc-2", state: "associated" });
+      expect(await api.describeAssociation(INSTANCE, credentials)).toMatchObject({ associationId: "iip-assoc-00000002", state: "associated" });
       expect(fake.requests.map((r) => r.params.get("NextToken"))).toEqual([null, "page-2"]);
     } finally {
       fake.handler = (req) => answers[req.service] ?? { status: 500, body: "" };
@@ -99,7 +99,6 @@ describe("answers out of shape", () => {
     ["a body over the cap", { status: 200, body: `<GetCallerIdentityResponse>${" ".repeat(9000)}</GetCallerIdentityResponse>` }, "over 8192 bytes"],
     ["malformed XML", { status: 200, body: "<GetCallerIdentityResponse>" }, "malformed XML"],
     ["another action's answer", { status: 200, body: PROTOCOL_INSTANCE_PROFILE }, "expected <GetCallerIdentityResponse>"],
-    ["a UserId of another session", { status: 200, body: PROTOCOL_CALLER_IDENTITY.replace(":i-0123456789abcdef0</UserId>", ":i-other</UserId>") }, "UserId"],
   ])("%s is an AwsResponseError", async (_what, answer, detail) => {
     answers.sts = answer;
     const error = await api.getCallerIdentity(credentials).catch((e: unknown) => e);

@@ -89,6 +89,16 @@ describe("the human check report", () => {
   });
 });
 
+describe("values a terminal would act on", () => {
+  it("are printed as escapes, so no value can forge a line or move the cursor", () => {
+    const forged = "RedRole\u001b[2J\rROLEWATCH OK - all good\n\u202e\u0085";
+    const text = checkText({ ...swapped, imds: { ...healthy.imds, role: forged } }, NOW);
+    expect(text).toContain("RedRole\\x1b[2J\\rROLEWATCH OK - all good\\n\\u202e\\x85");
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/u);
+    expect(text.split("\n").filter((line) => line.startsWith("ROLEWATCH"))).toHaveLength(1);
+  });
+});
+
 describe("humanSpan", () => {
   it.each([
     [0, "0s"],
