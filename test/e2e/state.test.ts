@@ -23,6 +23,21 @@ describe("the agent's state file", () => {
     expect(typeof parseState(readFileSync(file, "utf8"))).toBe("object");
   });
 
+  it.each([["1e308"], ["-8.64e15"]])("with an open drift since %s (out of any date's range), is reported once and replaced, and every poll after succeeds", async (since) => {
+    field = await Field.start();
+    await field.run(MINUTE);
+    const file = join(field.stateDir, "state.json");
+    writeFileSync(file, `{"version":1,"open":{"profile_empty":{"since":${since},"detail":""}},"imds":null,"sts":null}`);
+    field.lines.length = 0;
+    field.restartAgent();
+    const first = await field.run(MINUTE);
+    const second = await field.run(MINUTE);
+    expect(field.events().filter((e) => e["log.level"] === "warn")).toMatchObject([{ rolewatch: { state: { path: file, problem: expect.stringContaining("fields out of shape") } } }]);
+    expect(field.events("poll-failed")).toEqual([]);
+    expect([first.status, second.status]).toEqual(["ok", "ok"]);
+    expect(readFileSync(file, "utf8")).not.toContain(since);
+  });
+
   it("when missing at the first start, is reported once, as routine, not a warning, and then written", async () => {
     field = await Field.start();
     await field.run(MINUTE);
