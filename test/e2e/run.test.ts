@@ -63,4 +63,11 @@ describe("rolewatch run against the simulator", () => {
     expect(await w.agent.stop()).toBe(0);
     expect(eventsOf(w.agent, "agent-stopping")).toHaveLength(1);
   });
+
+  // The unit sends both streams to the journal: a SIEM reading it must get one JSON object per line, and nothing else.
+  it("wrote one JSON object per line on stdout, and nothing on stderr, for the whole run", () => {
+    expect(w.agent.lines.length).toBeGreaterThan(3);
+    for (const line of w.agent.lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
+    expect(w.agent.stderr()).toBe("");
+  });
 });
