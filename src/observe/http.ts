@@ -62,13 +62,23 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
 }
 
 async function handle(routes: Record<string, () => Promise<Reply> | Reply>, req: IncomingMessage): Promise<Reply & { allow?: string }> {
-  const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  const pathname = pathOf(req.url ?? "/");
+  if (pathname === null) return { status: 400, type: TEXT, body: "bad request" };
   const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
   if (!route) return { status: 404, type: TEXT, body: "not found" };
   if (req.method !== "GET" && req.method !== "HEAD") {
     return { status: 405, type: TEXT, body: "method not allowed", allow: "GET, HEAD" };
   }
   return route();
+}
+
+/** null for a target URL cannot read, such as `//[` (an empty host, then a bad IPv6 one): the client's error. */
+function pathOf(target: string): string | null {
+  try {
+    return new URL(target, "http://localhost").pathname;
+  } catch {
+    return null;
+  }
 }
 
 /** Node sends no body for HEAD by itself; the headers stay those of GET. */
