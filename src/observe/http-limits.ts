@@ -5,8 +5,9 @@
  * RLIMIT_NOFILE (1024) allows: scrapes were reset, and the polls could open no socket and reported
  * IMDS unavailable while it was not.
  *
- * With the cap, the server holds at most `maxConnections` descriptors; Node.js itself holds about
- * 30 (stdio, its event loop, its thread pool's pipes), and a poll a handful. So the soft
+ * With the cap (docs/contract.md, HTTP endpoints; the option http.maxConnections), the server
+ * holds at most `maxConnections` descriptors. An idle daemon holds about 20 more of its own (stdio,
+ * the event loop, its pipes, the listening socket), and a poll a handful. So the soft
  * RLIMIT_NOFILE must be at least `maxConnections` plus 64, which the default cap of 64 and
  * systemd's default soft limit of 1024 meet many times over.
  */
