@@ -33,7 +33,7 @@ export interface Config {
    */
   aws: { endpoints: { sts: string | null; iam: string | null; ec2: string | null } };
   /** host "" listens on every interface; IPv6 hosts come without brackets. */
-  http: { host: string; port: number };
+  http: { host: string; port: number; maxConnections: number };
   log: { level: LogLevel };
   state: { dir: string };
   /** The file actually read; null when the default file is absent. */
@@ -142,7 +142,7 @@ function toConfig(v: OptionValues, configFile: string | null): Config {
     controlPlane: { intervalMs: v["controlPlane.interval"], association: v["controlPlane.association"], credentials: v["controlPlane.credentials"] },
     region: v.region,
     aws: { endpoints: configuredEndpoints(v) },
-    http: v["http.listen"],
+    http: { ...v["http.listen"], maxConnections: v["http.maxConnections"] },
     log: { level: v["log.level"] },
     state: { dir: v["state.dir"] },
     configFile,

@@ -40,6 +40,7 @@ export async function startDaemon(input: { argv: readonly string[]; env: Env; cl
     metrics: () => metrics.text(),
     ready: () => agent.last !== null,
     status: () => agent.last,
+    limits: { maxConnections: config.http.maxConnections },
   });
   events.agentStarted({ version: VERSION, config: { ...config, http: { ...config.http, url: http.url } } });
   return { config, agent, events, http, loop: new PollLoop(agent, events), lock };

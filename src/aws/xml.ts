@@ -19,13 +19,25 @@ export interface XmlElement {
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 function decode(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]+);/g, (whole, ref: string) => {
-    if (ref.startsWith("#x")) return String.fromCodePoint(parseInt(ref.slice(2), 16));
-    if (ref.startsWith("#")) return String.fromCodePoint(parseInt(ref.slice(1), 10));
+  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, ref: string) => {
+    if (ref.startsWith("#x")) return character(whole, parseInt(ref.slice(2), 16));
+    if (ref.startsWith("#")) return character(whole, parseInt(ref.slice(1), 10));
     const named = ENTITIES[ref];
     if (named === undefined) throw new XmlError(`unknown entity ${whole}`);
     return named;
   });
+}
+
+/**
+ * A character reference may only name a character XML allows (XML 1.0, production Char): not NUL,
+ * a surrogate, U+FFFE or U+FFFF, nor anything past U+10FFFF, where String.fromCodePoint would
+ * throw a RangeError instead of this parser's own error.
+ */
+function character(whole: string, code: number): string {
+  const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  if (!allowed) throw new XmlError(`character reference ${whole.length > 20 ? `${whole.slice(0, 17)}...` : whole} names no XML character`);
+  return String.fromCodePoint(code);
 }
 
 /** Index just past `end`, searching from `from`; throws when it never comes. */

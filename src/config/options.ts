@@ -4,9 +4,10 @@
  * all produced from it.
  */
 import { DEFAULT_IMDS_ENDPOINT, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "../imds/paths.js";
+import { HTTP_LIMITS } from "../observe/http-limits.js";
 import { baseUrl, endpointUrl, listenAddress, region } from "./address.js";
 import { duration, durationOneOf, POLL_INTERVALS, seconds } from "./duration.js";
-import { bool, oneOf, optional, path, type Parser } from "./parsers.js";
+import { bool, number, oneOf, optional, path, type Parser } from "./parsers.js";
 
 export const GROUPS = [
   { id: "imds", title: "Instance metadata (IMDS)" },
@@ -132,6 +133,12 @@ export const OPTIONS = [
     default: { host: "", port: 9725 }, parser: listenAddress,
     help: "Address of the HTTP server (/metrics, /healthz, /readyz, /status). Port 0 picks any free port.",
   }),
+  option("http.maxConnections", {
+    // At most half of the soft RLIMIT_NOFILE systemd gives a service (1024): the rest is the poll loop's.
+    group: "agent", flag: "http-max-connections", env: ["ROLEWATCH_HTTP_MAX_CONNECTIONS"],
+    default: HTTP_LIMITS.maxConnections, parser: number(1, 512, { integer: true }),
+    help: "Connections the HTTP server holds open at once; it closes any further one unanswered, so that a flood of connections cannot take the file descriptors the polls need. The soft RLIMIT_NOFILE must be at least this plus 64.",
+  }),
   option("log.level", {
     group: "agent", flag: "log-level", env: ["ROLEWATCH_LOG_LEVEL"],
     default: "info", parser: oneOf("LEVEL", LOG_LEVELS),
@@ -150,7 +157,7 @@ export const OPTIONS = [
  * lists none of them in its --help and refuses them as flags (a shared file or environment may
  * still set them).
  */
-export const DAEMON_ONLY = ["poll.interval", "sts.interval", "controlPlane.interval", "http.listen", "log.level"] as const;
+export const DAEMON_ONLY = ["poll.interval", "sts.interval", "controlPlane.interval", "http.listen", "http.maxConnections", "log.level"] as const;
 
 /** Every option's value once resolved, by key. */
 export type OptionValues = { [O in (typeof OPTIONS)[number] as O["key"]]: O["default"] };

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RolewatchError } from "../errors.js";
+import { HTTP_LIMITS, type HttpLimits } from "./http-limits.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
+
+export { HTTP_LIMITS, type HttpLimits };
 
 export interface HttpServerOptions {
   host: string;
@@ -12,6 +15,8 @@ export interface HttpServerOptions {
   ready: () => boolean;
   /** The `check --json` object of the last observation; null before the first. */
   status: () => unknown | null;
+  /** Any limit not given is HTTP_LIMITS's (src/observe/http-limits.ts, which says why). */
+  limits?: Partial<HttpLimits>;
 }
 
 export interface HttpServer {
@@ -42,12 +47,28 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       return { status: 200, type: JSON_TYPE, body: JSON.stringify(status) };
     },
   };
-  const server = createServer((req, res) => {
-    handle(routes, req).then(
-      (reply) => send(res, reply),
-      () => send(res, { status: 500, type: TEXT, body: "internal error" }),
-    );
-  });
+  const limits = { ...HTTP_LIMITS, ...opts.limits };
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderSize,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks the two timeouts above this often (30 s by default, which would let a slow
+      // client keep its connection three times as long as headersTimeout says).
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      handle(routes, req).then(
+        (reply) => send(res, reply),
+        () => send(res, { status: 500, type: TEXT, body: "internal error" }),
+      );
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  server.maxHeadersCount = limits.maxHeadersCount;
+  // With no "timeout" listener, Node destroys a socket idle this long.
+  server.timeout = limits.idleTimeoutMs;
   await listen(server, opts.host, opts.port);
   const { port } = server.address() as AddressInfo;
   return {
@@ -62,13 +83,23 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
 }
 
 async function handle(routes: Record<string, () => Promise<Reply> | Reply>, req: IncomingMessage): Promise<Reply & { allow?: string }> {
-  const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  const pathname = pathOf(req.url ?? "/");
+  if (pathname === null) return { status: 400, type: TEXT, body: "bad request" };
   const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
   if (!route) return { status: 404, type: TEXT, body: "not found" };
   if (req.method !== "GET" && req.method !== "HEAD") {
     return { status: 405, type: TEXT, body: "method not allowed", allow: "GET, HEAD" };
   }
   return route();
+}
+
+/** null for a target URL cannot read, such as `//[` (an empty host, then a bad IPv6 one): the client's error. */
+function pathOf(target: string): string | null {
+  try {
+    return new URL(target, "http://localhost").pathname;
+  } catch {
+    return null;
+  }
 }
 
 /** Node sends no body for HEAD by itself; the headers stay those of GET. */

@@ -10,9 +10,9 @@ import {
 
 describe("the XML reader", () => {
   it("reads elements, text, entities, CDATA and skips the prolog, comments and attributes", () => {
-    const root = parseXml(`\uFEFF<?xml version="1.0"?>\n<!-- c --><A xmlns="x" b='1'><B>a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos; &#65;&#x42;</B><C/><D><![CDATA[<raw>&amp;]]></D></A>\n`);
+    const root = parseXml(`\uFEFF<?xml version="1.0"?>\n<!-- c --><A xmlns="x" b='1'><B>a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos; &#65;&#x42;&#x10FFFF;&#9;</B><C/><D><![CDATA[<raw>&amp;]]></D></A>\n`);
     expect(root.name).toBe("A");
-    expect(root.children.map((c) => [c.name, c.text])).toEqual([["B", `a & <b> "c" 'd' AB`], ["C", ""], ["D", "<raw>&amp;"]]);
+    expect(root.children.map((c) => [c.name, c.text])).toEqual([["B", `a & <b> "c" 'd' AB\u{10FFFF}\t`], ["C", ""], ["D", "<raw>&amp;"]]);
   });
 
   it.each([
@@ -23,6 +23,13 @@ describe("the XML reader", () => {
     ["text<A/>", "text outside"],
     [`<!DOCTYPE A [<!ENTITY x "y">]><A>&x;</A>`, "DOCTYPE"],
     ["<A>&bogus;</A>", "unknown entity"],
+    ["<A>&#x110000;</A>", "names no XML character"],
+    ["<A>&#99999999;</A>", "names no XML character"],
+    ["<A>&#1114112;</A>", "names no XML character"],
+    [`<A>&#${"9".repeat(40)};</A>`, "names no XML character"],
+    ["<A>&#0;</A>", "names no XML character"],
+    ["<A>&#xD800;</A>", "names no XML character"],
+    ["<A>&#xFFFF;</A>", "names no XML character"],
     ["<A><!-- never closed</A>", "unterminated"],
   ])("refuses %j (%s)", (xml, why) => {
     expect(() => parseXml(xml)).toThrow(XmlError);

@@ -35,6 +35,9 @@ const rejected: [string, string, string, string][] = [
   ["http.listen", "ROLEWATCH_HTTP_LISTEN", ":65536", "(port out of range); expected host:port"],
   ["http.listen", "ROLEWATCH_HTTP_LISTEN", "[fe80::zz]:80", "expected host:port"],
   ["http.listen", "ROLEWATCH_HTTP_LISTEN", "bad host:80", "expected host:port"],
+  ["http.maxConnections", "ROLEWATCH_HTTP_MAX_CONNECTIONS", "0", "expected an integer from 1 to 512"],
+  ["http.maxConnections", "ROLEWATCH_HTTP_MAX_CONNECTIONS", "513", "expected an integer from 1 to 512"],
+  ["http.maxConnections", "ROLEWATCH_HTTP_MAX_CONNECTIONS", "64.5", "expected an integer from 1 to 512"],
   ["log.level", "ROLEWATCH_LOG_LEVEL", "verbose", "expected one of fatal, error, warn, info, debug"],
 ];
 

@@ -102,7 +102,7 @@ describe("rolewatch check's options", () => {
     const { code, stdout } = await rolewatch(["check", "--help"]);
     expect(code).toBe(0);
     for (const flag of ["--imds-endpoint", "--aws-endpoint", "--region", "--control-plane-credentials", "--state-dir", "--config"]) expect(stdout).toContain(`  ${flag} `);
-    for (const flag of ["--listen", "--poll-interval", "--sts-interval", "--control-plane-interval", "--log-level"]) expect(stdout).not.toContain(flag);
+    for (const flag of ["--listen", "--http-max-connections", "--poll-interval", "--sts-interval", "--control-plane-interval", "--log-level"]) expect(stdout).not.toContain(flag);
   });
 
   it("refuses, as a configuration error, a daemon-only flag it would otherwise ignore", async () => {

@@ -97,6 +97,12 @@ describe("HTTP endpoints", () => {
     expect((await call(await start(), path)).status).toBe(404);
   });
 
+  it.each(["//[", "//[::1", "//a:b"])("answers 400 for %s, a target that cannot be read, and keeps serving", async (path) => {
+    const s = await start();
+    expect(await call(s, path)).toMatchObject({ status: 400, body: "bad request\n" });
+    expect((await call(s, "/healthz")).status).toBe(200);
+  });
+
   it("answers 500, without the error's text, when the metrics cannot be collected", async () => {
     const answer = await call(await start({ metrics: () => Promise.reject(new Error("collector failed: secret-ish")) }), "/metrics");
     expect(answer).toMatchObject({ status: 500, body: "internal error\n" });

@@ -38,6 +38,8 @@ export function finished(command: string, args: string[], options: { env: Record
 
 /** A long-running `rolewatch` process whose stdout lines are collected as they come. */
 export interface Daemon {
+  /** The process's id (that of node itself, since a launcher such as prlimit execs it). */
+  pid: number | undefined;
   lines: string[];
   stderr: () => string;
   /** Resolves with the first line (past or future) that matches. */
@@ -46,8 +48,10 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startRolewatch(args: string[], env: Record<string, string> = cleanEnv()): Daemon {
-  const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+/** `launcher`: a command that runs node in its place, such as `prlimit --nofile=128:128`. */
+export function startRolewatch(args: string[], env: Record<string, string> = cleanEnv(), launcher: string[] = []): Daemon {
+  const [command = process.execPath, ...rest] = [...launcher, process.execPath, MAIN, ...args];
+  const child = spawn(command, rest, { env, stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   const waiters: { match: (line: string) => boolean; resolve: (line: string) => void }[] = [];
   let stderr = "";
@@ -61,6 +65,7 @@ export function startRolewatch(args: string[], env: Record<string, string> = cle
   });
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return {
+    pid: child.pid,
     lines,
     stderr: () => stderr,
     waitForLine(match, timeoutMs = 10_000) {

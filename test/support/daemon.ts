@@ -12,13 +12,17 @@ export interface Watched {
   stateDir: string;
 }
 
-/** A `rolewatch run` process polling every second, watching an in-process simulator on real time. */
-export async function startWatched(extraArgs: string[] = []): Promise<Watched> {
+/**
+ * A `rolewatch run` process polling every second, watching an in-process simulator on real time;
+ * `launcher` runs node in its place (startRolewatch).
+ */
+export async function startWatched(extraArgs: string[] = [], launcher: string[] = []): Promise<Watched> {
   const sim = await startSimulator({ awsPort: 0 });
   const stateDir = mkdtempSync(join(tmpdir(), "rolewatch-run-"));
   const agent = startRolewatch(
     ["run", "--listen", "127.0.0.1:0", "--poll-interval", "1s", "--imds-endpoint", sim.imdsUrl, "--state-dir", stateDir, ...extraArgs],
     cleanEnv({ AWS_ENDPOINT_URL: sim.awsUrl }),
+    launcher,
   );
   const started = JSON.parse(await agent.waitForLine((l) => l.includes('"agent-started"'))) as { rolewatch: { config: { http: { url: string } } } };
   return { sim, agent, url: started.rolewatch.config.http.url, stateDir };
