@@ -82,6 +82,12 @@ export interface ScenarioDelays {
   swapSeconds?: number;
   /** An association stays `associating` this long, then IMDS delivers (docs/contract.md, Field report, S5). */
   associationSeconds?: number;
+  /**
+   * Revoked credentials (an AWSRevokeOlderSessions policy) are replaced by IMDS this long after the
+   * revocation, unless the hourly rotation comes first; absent: at that rotation. The field report
+   * does not say how soon (world/delivery-rules.ts, S5e).
+   */
+  revocationSeconds?: number;
 }
 
 /** The field report saw a swap reach IMDS after 54 minutes (docs/contract.md, Field report, S3); "a few seconds" for an association is this project's choice. */

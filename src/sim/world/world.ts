@@ -1,8 +1,9 @@
 import type { Clock } from "../../clock.js";
 import { CredentialChain, type RotationPolicy } from "./delivery.js";
 import { settle } from "./delivery-rules.js";
-import type { Association, AssociationState, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials, WorldModel } from "./model.js";
+import type { Association, AssociationState, Delays, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials, WorldModel } from "./model.js";
 import { cryptoRandom, ids, type Random } from "./random.js";
+import { RolePolicies } from "./role-policies.js";
 import type { Scenario, ScenarioAdmin } from "../scenario/scenario.js";
 import { SessionRegistry } from "./sessions.js";
 import { SimInputError } from "../scenario/validate.js";
@@ -29,7 +30,7 @@ export class World implements WorldModel {
   readonly accountId: string;
   readonly region: string;
   readonly policy: RotationPolicy;
-  readonly delays: { swapMs: number; associationMs: number };
+  readonly delays: Delays;
   readonly admin: ScenarioAdmin;
   readonly roles = new Map<string, Role>();
   readonly instanceProfiles = new Map<string, InstanceProfile>();
@@ -37,6 +38,8 @@ export class World implements WorldModel {
   readonly associations = new Map<string, Association>();
   /** RoleId of each deleted role, with when: its sessions are revoked (docs/contract.md, Field report, S5). */
   readonly deletedRoles = new Map<string, number>();
+  /** Inline policies by RoleId; one kind of them denies older sessions (role-policies.ts). */
+  readonly rolePolicies = new RolePolicies();
   readonly sessions: SessionRegistry;
   readonly clock: Clock;
   readonly random: Random;
@@ -110,13 +113,13 @@ export class World implements WorldModel {
 
   /** Applies every delivery that came due by `at`, on every instance: before any change, so changes apply in order. */
   settleAll(at = this.clock.now()): void {
-    for (const instance of this.instances.values()) settle(this, instance, at);
+    this.#settleInstances(at);
   }
 
   /** IMDS starts serving `roleName`'s credentials (new ones, issued at `at`), or none with null; pending deliveries are dropped. */
   deliver(instanceId: string, roleName: string | null, at = this.clock.now()): Delivery | null {
     const instance = this.instance(instanceId);
-    instance.pending = { swapAt: null, revokeAt: null };
+    instance.pending = { swapAt: null, revokeAt: null, refreshAt: null };
     if (roleName === null) return (instance.delivery = null);
     const role = this.roles.get(roleName);
     if (!role) throw new SimInputError(`no role named ${JSON.stringify(roleName)} (roles: ${[...this.roles.keys()].join(", ")})`);
@@ -144,6 +147,10 @@ export class World implements WorldModel {
     const { delivery } = instance;
     const issue = delivery?.chain.at(at);
     return delivery && issue ? { role: delivery.role, issue } : null;
+  }
+
+  #settleInstances(at: number): void {
+    for (const instance of this.instances.values()) settle(this, instance, at);
   }
 
   #mintIssue(instance: Instance, role: Role, issuedAt: number): Issue {
