@@ -19,7 +19,7 @@ import { scenarioVerdicts } from "./imds/verdicts.js";
 import { handleImds, type ImdsHandlerContext } from "./imds/handler.js";
 import { ImdsCounters } from "./imds/stats.js";
 import { TokenStore } from "./imds/tokens.js";
-import { worldControlPlane } from "./plane/index.js";
+import { scheduleScenario, worldControlPlane } from "./plane/index.js";
 import { defaultScenario, type Scenario } from "./scenario/scenario.js";
 import { SimInputError } from "./scenario/validate.js";
 import { simulatorHandle, type Simulator, type SimulatorOptions } from "./simulator.js";
@@ -33,10 +33,11 @@ export { parseFault } from "./imds/faults.js";
 export type { HttpTokens } from "./imds/protocol.js";
 export type { ImdsStats } from "./imds/stats.js";
 export type { AwsBackendOptions } from "./backend/index.js";
-export { ADMIN_USER_ID, ADMIN_USER_NAME, worldControlPlane } from "./plane/index.js";
+export { ADMIN_USER_ID, ADMIN_USER_NAME, scheduleScenario, worldControlPlane } from "./plane/index.js";
 export { DEFAULT_ADMIN, DEFAULT_DELAYS, defaultScenario } from "./scenario/scenario.js";
 export { loadScenario } from "./scenario/load.js";
-export type { Scenario, ScenarioAdmin, ScenarioDelays, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole } from "./scenario/scenario.js";
+export type { Scenario, ScenarioAdmin, ScenarioDelays, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole, ScenarioStep } from "./scenario/scenario.js";
+export type { TimedRecord } from "./world/timeline.js";
 export { parseScenario } from "./scenario/parse.js";
 export type { Session } from "./world/sessions.js";
 export { World } from "./world/world.js";
@@ -97,6 +98,7 @@ function startFaults(scenario: Scenario | undefined): FaultSet {
 async function buildWorld(options: SimulatorOptions, clock: Clock, random: Random): Promise<{ world: World; instanceId: string; backend?: AwsBackend }> {
   const scenario = options.scenario ?? defaultScenario();
   if (options.awsBackend) {
+    if (scenario.schedule?.length) throw new SimInputError("a scenario schedule changes the simulator's own IAM; with an AWS backend, make the changes there");
     const backend = await AwsBackend.connect(options.awsBackend, scenario, options.instanceId);
     const world = new World(backend.scenario, { clock, random });
     await backend.follow(world).catch((error: unknown) => {
@@ -109,5 +111,6 @@ async function buildWorld(options: SimulatorOptions, clock: Clock, random: Rando
   const instanceId = options.instanceId ?? world.instances.keys().next().value;
   if (instanceId === undefined) throw new SimInputError("the scenario has no instance");
   world.instance(instanceId); // throws for an instance the scenario lacks
+  scheduleScenario(world, scenario.schedule ?? []);
   return { world, instanceId };
 }

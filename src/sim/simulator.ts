@@ -11,6 +11,7 @@ import type { ImdsAdminTarget } from "./admin/index.js";
 import type { ControlPlane } from "./plane/control-plane.js";
 import type { Scenario } from "./scenario/scenario.js";
 import type { ServedCredentials } from "./world/model.js";
+import type { TimedRecord } from "./world/timeline.js";
 import type { World } from "./world/world.js";
 
 export interface SimulatorOptions {
@@ -67,6 +68,8 @@ export interface Simulator {
   /** What IMDS serves now to a token holder. */
   served(): ServedCredentials | null;
   stats(): ImdsStats;
+  /** The scenario's scheduled IAM changes: done, failed (with IAM's error) and pending, in time order. */
+  schedule(): TimedRecord[];
   /** Throttles or denies API calls from now on (docs/contract.md, Simulator admin paths); one per service, kind and action. */
   setApiFault(fault: ApiFault): void;
   clearApiFaults(): void;
@@ -113,6 +116,7 @@ export function simulatorHandle(parts: SimulatorParts): Simulator {
     deliver: (role) => void imdsAdmin.deliver(role),
     served: () => world.served(instanceId),
     stats: imdsAdmin.stats,
+    schedule: imdsAdmin.schedule,
     setApiFault: aws.setFault,
     clearApiFaults: aws.clearFaults,
     apiFaults: aws.faults,

@@ -4,6 +4,7 @@ import { readBody, sendJson } from "../http.js";
 import { parseFault, type Fault } from "../imds/faults.js";
 import type { ImdsStats } from "../imds/stats.js";
 import type { ServedCredentials } from "../world/model.js";
+import type { TimedRecord } from "../world/timeline.js";
 import { isObject, SimInputError } from "../scenario/validate.js";
 
 /**
@@ -12,6 +13,7 @@ import { isObject, SimInputError } from "../scenario/validate.js";
  *   POST /rolewatch-sim/rotate | revoke-tokens | freeze
  *   POST /rolewatch-sim/deliver {"role":"BlueRole"} or {"role":null}      GET /rolewatch-sim/stats
  *   PUT /rolewatch-sim/faults {"kind":"credentials-code","code":"AssumeRoleUnauthorizedAccess"} or {"kind":"extra-roles","roles":["BlueRole"]}
+ *   GET /rolewatch-sim/schedule   (the scenario's scheduled IAM changes: done, failed and why, pending)
  * Faults do not apply to it.
  */
 export const ADMIN_PREFIX = "/rolewatch-sim/";
@@ -27,6 +29,7 @@ export interface ImdsAdminTarget {
   deliver(role: string | null): ServedCredentials | null;
   freeze(): ServedCredentials | null;
   stats(): ImdsStats;
+  schedule(): TimedRecord[];
 }
 
 type Route = Partial<Record<string, (target: ImdsAdminTarget, body: unknown) => [number, unknown]>>;
@@ -53,6 +56,7 @@ const routes: Record<string, Route> = {
   deliver: { POST: (t, body) => served(t.deliver(roleOf(body))) },
   freeze: { POST: (t) => served(t.freeze()) },
   stats: { GET: (t) => [200, t.stats()] },
+  schedule: { GET: (t) => [200, { steps: t.schedule().map((r) => ({ ...r, at: isoSeconds(r.at) })) }] },
 };
 
 export async function handleImdsAdmin(target: ImdsAdminTarget, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {

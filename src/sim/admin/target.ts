@@ -20,5 +20,9 @@ export function imdsAdminTarget(ctx: ImdsHandlerContext): ImdsAdminTarget {
       return world.served(instanceId);
     },
     stats: () => ctx.counters.snapshot(tokens.size),
+    schedule: () => {
+      world.settleAll(); // what came due is applied before it is reported
+      return world.timeline.records();
+    },
   };
 }

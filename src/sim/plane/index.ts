@@ -5,6 +5,7 @@ import { iamPlane } from "./iam.js";
 import type { World } from "../world/world.js";
 
 export { ADMIN_USER_ID, ADMIN_USER_NAME } from "./caller.js";
+export { scheduleScenario } from "./schedule.js";
 
 /**
  * IAM, EC2 and the STS caller lookup over a World, for the simulator's AWS API

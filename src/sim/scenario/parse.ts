@@ -4,6 +4,7 @@ import {
   type Scenario, type ScenarioAdmin, type ScenarioCredentials, type ScenarioDelays, type ScenarioInstance, type ScenarioImds, type ScenarioInstanceProfile, type ScenarioRole,
 } from "./scenario.js";
 import { CODE, roleNames } from "../imds/verdict-parse.js";
+import { checkSchedule, parseSchedule } from "./schedule-parse.js";
 import { array, object, onlyKeys, optionalInteger, optionalString, Problems, requiredString, type Json } from "./validate.js";
 
 // Name and id shapes from the IAM and EC2 API references.
@@ -21,7 +22,7 @@ export function parseScenario(value: unknown): Scenario {
   const problems = new Problems();
   const doc = object(value, "scenario", problems);
   if (!doc) throw new ConfigError(problems.list);
-  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials", "delays", "admin", "imds"], "scenario", problems);
+  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials", "delays", "admin", "imds", "schedule"], "scenario", problems);
   const accountId = requiredString(doc, "accountId", "scenario", problems, { pattern: /^\d{12}$/, hint: "12 digits, quoted in YAML" });
   const region = requiredString(doc, "region", "scenario", problems, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, hint: "a region name such as us-east-1" });
   const roles = array(doc, "roles", "scenario", problems).map((r, i) => parseRole(r, `scenario.roles[${i}]`, problems));
@@ -31,8 +32,10 @@ export function parseScenario(value: unknown): Scenario {
   const delays = doc.delays === undefined ? undefined : parseDelays(doc.delays, problems);
   const admin = doc.admin === undefined ? undefined : parseAdmin(doc.admin, problems);
   const imds = doc.imds === undefined ? undefined : parseImds(doc.imds, problems);
+  const schedule = doc.schedule === undefined ? undefined : parseSchedule(doc.schedule, problems);
   if (instances.length === 0) problems.add("scenario.instances", "must list at least one instance (IMDS serves one)");
   checkReferences(roles, profiles, instances, problems);
+  if (schedule && problems.ok) checkSchedule(schedule, roles.filter((r) => r !== undefined), profiles.filter((p) => p !== undefined), problems);
   if (!problems.ok || !accountId || !region) throw new ConfigError(problems.list);
   const scenario: Scenario = {
     accountId,
@@ -45,6 +48,7 @@ export function parseScenario(value: unknown): Scenario {
   if (delays) scenario.delays = delays;
   if (admin) scenario.admin = admin;
   if (imds) scenario.imds = imds;
+  if (schedule) scenario.schedule = schedule;
   return scenario;
 }
 
@@ -104,10 +108,12 @@ function parseDelays(value: unknown, problems: Problems): ScenarioDelays | undef
   const where = "scenario.delays";
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["swapSeconds", "associationSeconds"], where, problems);
+  onlyKeys(obj, ["swapSeconds", "associationSeconds", "revocationSeconds"], where, problems);
   const swapSeconds = optionalInteger(obj, "swapSeconds", where, problems, 0, 43_200);
   const associationSeconds = optionalInteger(obj, "associationSeconds", where, problems, 0, 3600);
-  return withDefined({ swapSeconds, associationSeconds });
+  // As long as the longest rotation a scenario may set: past the next rotation a longer delay changes nothing (world/delivery-rules.ts, S5e).
+  const revocationSeconds = optionalInteger(obj, "revocationSeconds", where, problems, 0, 43_200);
+  return withDefined({ swapSeconds, associationSeconds, revocationSeconds });
 }
 
 function parseAdmin(value: unknown, problems: Problems): ScenarioAdmin | undefined {

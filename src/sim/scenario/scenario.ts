@@ -34,7 +34,29 @@ export interface Scenario {
   admin?: ScenarioAdmin;
   /** IMDS's own verdicts from the start (src/sim/imds/verdicts.ts); cleared with the faults. */
   imds?: ScenarioImds;
+  /** IAM changes made at set times after the simulator starts (plane/schedule.ts). */
+  schedule?: ScenarioStep[];
 }
+
+/**
+ * One IAM change at `atSeconds` after the start, as the aws CLI would make it;
+ * exactly one of the actions. A step IAM would refuse at its time is skipped
+ * and its error kept (GET /rolewatch-sim/schedule).
+ */
+export interface ScenarioStep {
+  atSeconds: number;
+  /** "Revoke active sessions": PutRolePolicy AWSRevokeOlderSessions denying sessions issued before the step's time. */
+  revokeSessions?: { role: string };
+  removeRole?: { instanceProfile: string; role: string };
+  addRole?: { instanceProfile: string; role: string };
+  deleteInstanceProfile?: { instanceProfile: string };
+  /** A name used before gets a new InstanceProfileId (IAM User Guide, "Unique identifiers"). */
+  createInstanceProfile?: { instanceProfile: string };
+}
+
+export const STEP_ACTIONS = ["revokeSessions", "removeRole", "addRole", "deleteInstanceProfile", "createInstanceProfile"] as const;
+
+export type StepAction = (typeof STEP_ACTIONS)[number];
 
 export interface ScenarioImds {
   /** The served role's credentials document has this Code and no keys (e.g. AssumeRoleUnauthorizedAccess). */

@@ -8,6 +8,7 @@ import type { Scenario, ScenarioAdmin } from "../scenario/scenario.js";
 import { SessionRegistry } from "./sessions.js";
 import { SimInputError } from "../scenario/validate.js";
 import { populate, settings } from "./populate.js";
+import { Timeline } from "./timeline.js";
 
 export interface WorldOptions {
   clock: Clock;
@@ -40,12 +41,17 @@ export class World implements WorldModel {
   readonly deletedRoles = new Map<string, number>();
   /** Inline policies by RoleId; one kind of them denies older sessions (role-policies.ts). */
   readonly rolePolicies = new RolePolicies();
+  /** Changes set for a time (a scenario's schedule), applied before any read at or after it. */
+  readonly timeline = new Timeline();
   readonly sessions: SessionRegistry;
   readonly clock: Clock;
   readonly random: Random;
+  /** When the world was built: a scenario's schedule counts from here. */
+  readonly startedAt: number;
 
   constructor(scenario: Scenario, options: WorldOptions) {
     this.clock = options.clock;
+    this.startedAt = this.clock.now();
     this.random = options.random ?? cryptoRandom;
     this.sessions = new SessionRegistry(this.random);
     this.accountId = scenario.accountId;
@@ -111,8 +117,9 @@ export class World implements WorldModel {
     return instance;
   }
 
-  /** Applies every delivery that came due by `at`, on every instance: before any change, so changes apply in order. */
+  /** Applies every change and delivery that came due by `at`, on every instance: before any change, so changes apply in order. */
   settleAll(at = this.clock.now()): void {
+    this.timeline.run(at, (due) => this.#settleInstances(due));
     this.#settleInstances(at);
   }
 
@@ -143,6 +150,7 @@ export class World implements WorldModel {
   /** The role and credentials IMDS serves at `at`, or null: no role, or frozen credentials expired. */
   served(instanceId: string, at = this.clock.now()): ServedCredentials | null {
     const instance = this.instance(instanceId);
+    this.timeline.run(at, (due) => this.#settleInstances(due));
     settle(this, instance, at);
     const { delivery } = instance;
     const issue = delivery?.chain.at(at);
