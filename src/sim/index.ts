@@ -23,6 +23,7 @@ import { scheduleScenario, worldControlPlane } from "./plane/index.js";
 import { defaultScenario, type Scenario } from "./scenario/scenario.js";
 import { SimInputError } from "./scenario/validate.js";
 import { simulatorHandle, type Simulator, type SimulatorOptions } from "./simulator.js";
+import { ClockSkew } from "./skew.js";
 import { cryptoRandom, seededRandom, type Random } from "./world/random.js";
 import { World } from "./world/world.js";
 
@@ -36,7 +37,7 @@ export type { AwsBackendOptions } from "./backend/index.js";
 export { ADMIN_USER_ID, ADMIN_USER_NAME, scheduleScenario, worldControlPlane } from "./plane/index.js";
 export { DEFAULT_ADMIN, DEFAULT_DELAYS, defaultScenario } from "./scenario/scenario.js";
 export { loadScenario } from "./scenario/load.js";
-export type { Scenario, ScenarioAdmin, ScenarioDelays, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole, ScenarioStep } from "./scenario/scenario.js";
+export type { Scenario, ScenarioAdmin, ScenarioClock, ScenarioDelays, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole, ScenarioStep } from "./scenario/scenario.js";
 export type { TimedRecord } from "./world/timeline.js";
 export { parseScenario } from "./scenario/parse.js";
 export type { Session } from "./world/sessions.js";
@@ -54,6 +55,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const random = options.seed === undefined ? cryptoRandom : seededRandom(options.seed);
   const { world, instanceId, backend } = await buildWorld(options, clock, random);
   const closing = new AbortController();
+  const skew = new ClockSkew(options.scenario?.clock?.skewSeconds ?? 0);
   const ctx: ImdsHandlerContext = {
     world,
     instanceId,
@@ -62,12 +64,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     counters: new ImdsCounters(),
     faults: startFaults(options.scenario),
     closing: closing.signal,
+    skew,
   };
   const imdsAdmin = imdsAdminTarget(ctx);
   const controlPlane = worldControlPlane(world);
   const host = options.host ?? "127.0.0.1";
   const signing = options.signingClocks ? { signingClocks: options.signingClocks } : {};
-  const aws = await startAwsApi({ controlPlane, clock, host, port: options.awsPort ?? 0, ...signing }).catch((error: unknown) => {
+  const aws = await startAwsApi({ controlPlane, clock, skew, host, port: options.awsPort ?? 0, ...signing }).catch((error: unknown) => {
     backend?.close();
     throw error;
   });

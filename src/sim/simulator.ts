@@ -70,6 +70,12 @@ export interface Simulator {
   stats(): ImdsStats;
   /** The scenario's scheduled IAM changes: done, failed (with IAM's error) and pending, in time order. */
   schedule(): TimedRecord[];
+  /**
+   * The clock fault: the simulator's Date headers and signature checks run this
+   * many seconds ahead of its clock (behind, when negative); 0 ends it.
+   */
+  setClockSkew(seconds: number): void;
+  clockSkew(): number;
   /** Throttles or denies API calls from now on (docs/contract.md, Simulator admin paths); one per service, kind and action. */
   setApiFault(fault: ApiFault): void;
   clearApiFaults(): void;
@@ -117,6 +123,8 @@ export function simulatorHandle(parts: SimulatorParts): Simulator {
     served: () => world.served(instanceId),
     stats: imdsAdmin.stats,
     schedule: imdsAdmin.schedule,
+    setClockSkew: imdsAdmin.setClockSkew,
+    clockSkew: imdsAdmin.clockSkew,
     setApiFault: aws.setFault,
     clearApiFaults: aws.clearFaults,
     apiFaults: aws.faults,

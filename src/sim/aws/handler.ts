@@ -16,7 +16,7 @@ import { stsActions } from "./sts.js";
 import { ec2Response, errorResponse, queryResponse } from "./xml.js";
 
 export interface AwsHandlerContext extends AuthContext {
-  /** The world's clock: the Date header, which the JS SDK corrects its clock skew from. */
+  /** The world's clock, moved by any clock fault: the Date header, which the JS SDK corrects its clock skew from. */
   clock: Clock;
   faults: ApiFaultSet;
   counters: ApiCounters;

@@ -36,6 +36,8 @@ export interface Scenario {
   imds?: ScenarioImds;
   /** IAM changes made at set times after the simulator starts (plane/schedule.ts). */
   schedule?: ScenarioStep[];
+  /** The simulator's clock against its clients' (the clock fault). */
+  clock?: ScenarioClock;
 }
 
 /**
@@ -57,6 +59,14 @@ export interface ScenarioStep {
 export const STEP_ACTIONS = ["revokeSessions", "removeRole", "addRole", "deleteInstanceProfile", "createInstanceProfile"] as const;
 
 export type StepAction = (typeof STEP_ACTIONS)[number];
+
+/** A day either way: far past the 15 minutes SigV4 allows, and still a date any client parses. */
+export const MAX_SKEW_SECONDS = 86_400;
+
+export interface ScenarioClock {
+  /** The simulator's Date headers and signature checks run this many seconds ahead of the real (or given) clock; negative: behind. */
+  skewSeconds?: number;
+}
 
 export interface ScenarioImds {
   /** The served role's credentials document has this Code and no keys (e.g. AssumeRoleUnauthorizedAccess). */
