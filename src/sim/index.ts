@@ -19,10 +19,11 @@ import { scenarioVerdicts } from "./imds/verdicts.js";
 import { handleImds, type ImdsHandlerContext } from "./imds/handler.js";
 import { ImdsCounters } from "./imds/stats.js";
 import { TokenStore } from "./imds/tokens.js";
-import { worldControlPlane } from "./plane/index.js";
+import { scheduleScenario, worldControlPlane } from "./plane/index.js";
 import { defaultScenario, type Scenario } from "./scenario/scenario.js";
 import { SimInputError } from "./scenario/validate.js";
 import { simulatorHandle, type Simulator, type SimulatorOptions } from "./simulator.js";
+import { ClockSkew } from "./skew.js";
 import { cryptoRandom, seededRandom, type Random } from "./world/random.js";
 import { World } from "./world/world.js";
 
@@ -33,10 +34,11 @@ export { parseFault } from "./imds/faults.js";
 export type { HttpTokens } from "./imds/protocol.js";
 export type { ImdsStats } from "./imds/stats.js";
 export type { AwsBackendOptions } from "./backend/index.js";
-export { ADMIN_USER_ID, ADMIN_USER_NAME, worldControlPlane } from "./plane/index.js";
+export { ADMIN_USER_ID, ADMIN_USER_NAME, scheduleScenario, worldControlPlane } from "./plane/index.js";
 export { DEFAULT_ADMIN, DEFAULT_DELAYS, defaultScenario } from "./scenario/scenario.js";
 export { loadScenario } from "./scenario/load.js";
-export type { Scenario, ScenarioAdmin, ScenarioDelays, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole } from "./scenario/scenario.js";
+export type { Scenario, ScenarioAdmin, ScenarioClock, ScenarioDelays, ScenarioInstance, ScenarioInstanceProfile, ScenarioRole, ScenarioStep } from "./scenario/scenario.js";
+export type { TimedRecord } from "./world/timeline.js";
 export { parseScenario } from "./scenario/parse.js";
 export type { Session } from "./world/sessions.js";
 export { World } from "./world/world.js";
@@ -53,6 +55,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const random = options.seed === undefined ? cryptoRandom : seededRandom(options.seed);
   const { world, instanceId, backend } = await buildWorld(options, clock, random);
   const closing = new AbortController();
+  const skew = new ClockSkew(options.scenario?.clock?.skewSeconds ?? 0);
   const ctx: ImdsHandlerContext = {
     world,
     instanceId,
@@ -61,12 +64,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     counters: new ImdsCounters(),
     faults: startFaults(options.scenario),
     closing: closing.signal,
+    skew,
   };
   const imdsAdmin = imdsAdminTarget(ctx);
   const controlPlane = worldControlPlane(world);
   const host = options.host ?? "127.0.0.1";
   const signing = options.signingClocks ? { signingClocks: options.signingClocks } : {};
-  const aws = await startAwsApi({ controlPlane, clock, host, port: options.awsPort ?? 0, ...signing }).catch((error: unknown) => {
+  const aws = await startAwsApi({ controlPlane, clock, skew, host, port: options.awsPort ?? 0, ...signing }).catch((error: unknown) => {
     backend?.close();
     throw error;
   });
@@ -97,6 +101,7 @@ function startFaults(scenario: Scenario | undefined): FaultSet {
 async function buildWorld(options: SimulatorOptions, clock: Clock, random: Random): Promise<{ world: World; instanceId: string; backend?: AwsBackend }> {
   const scenario = options.scenario ?? defaultScenario();
   if (options.awsBackend) {
+    if (scenario.schedule?.length) throw new SimInputError("a scenario schedule changes the simulator's own IAM; with an AWS backend, make the changes there");
     const backend = await AwsBackend.connect(options.awsBackend, scenario, options.instanceId);
     const world = new World(backend.scenario, { clock, random });
     await backend.follow(world).catch((error: unknown) => {
@@ -109,5 +114,6 @@ async function buildWorld(options: SimulatorOptions, clock: Clock, random: Rando
   const instanceId = options.instanceId ?? world.instances.keys().next().value;
   if (instanceId === undefined) throw new SimInputError("the scenario has no instance");
   world.instance(instanceId); // throws for an instance the scenario lacks
+  scheduleScenario(world, scenario.schedule ?? []);
   return { world, instanceId };
 }

@@ -11,6 +11,7 @@ import type { ImdsAdminTarget } from "./admin/index.js";
 import type { ControlPlane } from "./plane/control-plane.js";
 import type { Scenario } from "./scenario/scenario.js";
 import type { ServedCredentials } from "./world/model.js";
+import type { TimedRecord } from "./world/timeline.js";
 import type { World } from "./world/world.js";
 
 export interface SimulatorOptions {
@@ -67,6 +68,14 @@ export interface Simulator {
   /** What IMDS serves now to a token holder. */
   served(): ServedCredentials | null;
   stats(): ImdsStats;
+  /** The scenario's scheduled IAM changes: done, failed (with IAM's error) and pending, in time order. */
+  schedule(): TimedRecord[];
+  /**
+   * The clock fault: the simulator's Date headers and signature checks run this
+   * many seconds ahead of its clock (behind, when negative); 0 ends it.
+   */
+  setClockSkew(seconds: number): void;
+  clockSkew(): number;
   /** Throttles or denies API calls from now on (docs/contract.md, Simulator admin paths); one per service, kind and action. */
   setApiFault(fault: ApiFault): void;
   clearApiFaults(): void;
@@ -113,6 +122,9 @@ export function simulatorHandle(parts: SimulatorParts): Simulator {
     deliver: (role) => void imdsAdmin.deliver(role),
     served: () => world.served(instanceId),
     stats: imdsAdmin.stats,
+    schedule: imdsAdmin.schedule,
+    setClockSkew: imdsAdmin.setClockSkew,
+    clockSkew: imdsAdmin.clockSkew,
     setApiFault: aws.setFault,
     clearApiFaults: aws.clearFaults,
     apiFaults: aws.faults,

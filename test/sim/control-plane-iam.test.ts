@@ -96,6 +96,7 @@ describe("callers, told by their AccessKeyId", () => {
       secretAccessKey: v2?.secretAccessKey,
       sessionToken: v2?.sessionToken,
       status: "valid",
+      explicitDeny: false,
       arn: `arn:aws:sts::111122223333:assumed-role/RedRole/${w.id}`,
       userId: `${w.roleId("RedRole")}:${w.id}`,
       account: "111122223333",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MIN_ROTATION_HEADROOM_MS } from "../../src/sim/world/delivery.js";
 import { defaultScenario } from "../../src/sim/index.js";
-import { HOUR, MIN, START, seedWorld } from "./world-support.js";
+import { HOUR, MIN, START, fault, seedWorld } from "./world-support.js";
 
 // The delivery rules of src/sim/world/delivery-rules.ts, one test per row, driven
 // through the control plane the AWS API port serves.
@@ -192,6 +192,46 @@ describe("IMDS delivery follows the field report (docs/contract.md, Field report
     w.plane.deleteRole("RedRole");
     w.at(HOUR);
     expect(w.served()).toMatchObject({ role: { name: "BlueRole" }, issue: { issuedAt: START + HOUR } });
+  });
+
+  it("S5f: a deleted profile leaves iam/info and the association as they were; IMDS serves the last credentials, unrotated, until they expire", () => {
+    const w = seedWorld();
+    w.at(90 * MIN);
+    const last = w.served()?.issue;
+    const [association] = w.plane.describeIamInstanceProfileAssociations({ instanceIds: [w.id] });
+    w.plane.removeRoleFromInstanceProfile("MyInPr", "RedRole");
+    w.at(100 * MIN);
+    const info = w.info();
+    w.plane.deleteInstanceProfile("MyInPr");
+    expect(fault(() => w.plane.getInstanceProfile("MyInPr"))).toEqual({ code: "NoSuchEntity", message: "Instance Profile MyInPr cannot be found.", status: 404 });
+    expect(fault(() => w.plane.deleteInstanceProfile("MyInPr"))).toEqual({ code: "NoSuchEntity", message: "Instance Profile MyInPr cannot be found.", status: 404 });
+    expect(w.info()).toEqual(info);
+    expect(w.plane.describeIamInstanceProfileAssociations({ instanceIds: [w.id] })).toEqual([association]);
+    w.at(7 * HOUR - 1000);
+    expect(w.served()?.issue).toBe(last);
+    expect(w.info()).toMatchObject(PROFILE);
+    w.at(7 * HOUR);
+    expect([w.served(), w.roleListed()]).toEqual([null, null]);
+    expect(w.info()).toMatchObject(PROFILE);
+  });
+
+  it("S5f: a profile re-created under the same name gets a new AIPA id, and the old association does not deliver its role", () => {
+    const w = seedWorld();
+    const last = w.key();
+    w.plane.removeRoleFromInstanceProfile("MyInPr", "RedRole");
+    w.plane.deleteInstanceProfile("MyInPr");
+    w.at(10 * MIN);
+    const recreated = w.plane.createInstanceProfile({ name: "MyInPr" });
+    expect(recreated).toMatchObject({ arn: PROFILE.InstanceProfileArn, createDate: START + 10 * MIN, roles: [] });
+    expect(recreated.instanceProfileId).toMatch(/^AIPA[A-Z0-9]{17}$/);
+    expect(recreated.instanceProfileId).not.toBe(PROFILE.InstanceProfileId);
+    expect(fault(() => w.plane.createInstanceProfile({ name: "myinpr" }))).toEqual({ code: "EntityAlreadyExists", message: "Instance Profile myinpr already exists.", status: 409 });
+    w.plane.addRoleToInstanceProfile("MyInPr", "RedRole");
+    w.at(2 * HOUR);
+    expect(w.key()).toBe(last);
+    expect(w.info()).toMatchObject(PROFILE);
+    w.at(7 * HOUR);
+    expect(w.served()).toBeNull();
   });
 
   it("S6: a role deleted and re-created under the same name is another role, delivered by the swap rule", () => {

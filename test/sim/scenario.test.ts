@@ -88,10 +88,10 @@ credentials: { lifetimeSeconds: 3600, rotationSeconds: 3500 }
     const parsed = loadScenario(`${base}delays: { swapSeconds: 60, associationSeconds: 0 }\nadmin: { accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY }\n`);
     expect(parsed).toMatchObject({ delays: { swapSeconds: 60, associationSeconds: 0 }, admin: { accessKeyId: "AKIAIOSFODNN7EXAMPLE" } });
     const world = new World(parsed, { clock: new ManualClock() });
-    expect(world.delays).toEqual({ swapMs: 60_000, associationMs: 0 });
-    expect(new World(loadScenario(base), { clock: new ManualClock() }).delays).toEqual({ swapMs: 3_240_000, associationMs: 5000 });
+    expect(world.delays).toEqual({ swapMs: 60_000, associationMs: 0, revocationMs: null });
+    expect(new World(loadScenario(base), { clock: new ManualClock() }).delays).toEqual({ swapMs: 3_240_000, associationMs: 5000, revocationMs: null });
     expect(problems(`${base}delays: { swapSeconds: -1, later: 2 }\nadmin: { accessKeyId: ASIA1234 }\n`)).toEqual([
-      "scenario.delays.later: unknown key (allowed: swapSeconds, associationSeconds)",
+      "scenario.delays.later: unknown key (allowed: swapSeconds, associationSeconds, revocationSeconds)",
       "scenario.delays.swapSeconds: must be an integer from 0 to 43200 (got -1)",
       'scenario.admin.accessKeyId: must be AKIA followed by 16 uppercase letters or digits (got "ASIA1234")',
       "scenario.admin.secretAccessKey: is required",

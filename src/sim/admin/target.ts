@@ -3,7 +3,7 @@ import type { ImdsHandlerContext } from "../imds/handler.js";
 
 /** What the admin paths (`/rolewatch-sim/...`) act on: one simulator's IMDS and its instance. */
 export function imdsAdminTarget(ctx: ImdsHandlerContext): ImdsAdminTarget {
-  const { world, instanceId, faults, tokens } = ctx;
+  const { world, instanceId, faults, tokens, skew } = ctx;
   return {
     setFault: (fault) => faults.set(fault),
     clearFaults: () => faults.clear(),
@@ -20,5 +20,11 @@ export function imdsAdminTarget(ctx: ImdsHandlerContext): ImdsAdminTarget {
       return world.served(instanceId);
     },
     stats: () => ctx.counters.snapshot(tokens.size),
+    schedule: () => {
+      world.settleAll(); // what came due is applied before it is reported
+      return world.timeline.records();
+    },
+    clockSkew: () => skew.seconds,
+    setClockSkew: (seconds) => skew.set(seconds),
   };
 }

@@ -60,7 +60,9 @@ function dateFailure(ctx: AuthContext, auth: Authorization, request: ReceivedReq
   }
   const nows = ctx.signingClocks.map((c) => c.now());
   if (nows.some((now) => Math.abs(at - now) <= MAX_SKEW_MS)) return undefined;
-  return { kind: "skew", message: skewMessage(raw, at, nows[0] ?? at) };
+  // Worded against the clock nearest the signature's date: the one its signer meant to match.
+  const nearest = nows.reduce((best, now) => (Math.abs(at - now) < Math.abs(at - best) ? now : best), nows[0] ?? at);
+  return { kind: "skew", message: skewMessage(raw, at, nearest) };
 }
 
 /** The words STS and IAM use (docs/wire.md, Query errors). */

@@ -73,9 +73,20 @@ export function faultError(fault: ApiFault, action: string, caller: Caller, para
   if (fault.kind === "throttle") {
     return ec2 ? new AwsFault("RequestLimitExceeded", "Request limit exceeded.", 503) : new AwsFault("Throttling", "Rate exceeded", 400);
   }
-  const permission = `${fault.service}:${action}`;
-  const because = `because no identity-based policy allows the ${permission} action`;
-  if (ec2) {
+  // parseApiFault refuses denied for sts, which no policy can deny.
+  return accessDenied(fault.service === "sts" ? "iam" : fault.service, action, caller, params, "implicit");
+}
+
+/**
+ * IAM's AccessDenied and EC2's UnauthorizedOperation, 403, worded as they word
+ * them (docs/wire.md, Query errors and Revoked sessions): "implicit" when no
+ * policy allows the action, "explicit" when a policy denies it. EC2 may append
+ * an encoded authorization failure message; the simulator does not.
+ */
+export function accessDenied(service: Exclude<Service, "sts">, action: string, caller: Caller, params: Params, deny: "implicit" | "explicit"): AwsFault {
+  const permission = `${service}:${action}`;
+  const because = deny === "explicit" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${permission} action`;
+  if (service === "ec2") {
     return new AwsFault("UnauthorizedOperation", `You are not authorized to perform this operation. User: ${caller.arn} is not authorized to perform: ${permission} ${because}`, 403);
   }
   return new AwsFault("AccessDenied", `User: ${caller.arn} is not authorized to perform: ${permission} on resource: ${iamResource(params)} ${because}`, 403);

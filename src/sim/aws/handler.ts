@@ -7,7 +7,7 @@ import { SimInputError } from "../scenario/validate.js";
 import type { ActionTable } from "./actions.js";
 import { authenticate, type AuthContext } from "./authenticate.js";
 import { ec2Actions } from "./ec2.js";
-import { faultError, type ApiFaultSet } from "./faults.js";
+import { accessDenied, faultError, type ApiFaultSet } from "./faults.js";
 import { iamActions } from "./iam.js";
 import { Params } from "./params.js";
 import { authFault, internalFault, invalidAction, invalidValue, serviceOfVersion, type Service } from "./protocol.js";
@@ -16,7 +16,7 @@ import { stsActions } from "./sts.js";
 import { ec2Response, errorResponse, queryResponse } from "./xml.js";
 
 export interface AwsHandlerContext extends AuthContext {
-  /** The world's clock: the Date header, which the JS SDK corrects its clock skew from. */
+  /** The world's clock, moved by any clock fault: the Date header, which the JS SDK corrects its clock skew from. */
   clock: Clock;
   faults: ApiFaultSet;
   counters: ApiCounters;
@@ -71,6 +71,8 @@ async function serve(ctx: AwsHandlerContext, req: IncomingMessage, progress: Pro
     ctx.counters.faulted++;
     throw faultError(fault, action, auth.caller, params);
   }
+  // A revoked session (docs/wire.md, Revoked sessions): every IAM and EC2 action is denied; GetCallerIdentity cannot be.
+  if (auth.caller.explicitDeny && service !== "sts") throw accessDenied(service, action, auth.caller, params, "explicit");
   const result = run({ params, caller: auth.caller, plane: ctx.plane });
   return service === "ec2" ? ec2Response(action, result, requestId) : queryResponse(service, action, result, requestId);
 }

@@ -1,5 +1,5 @@
 import { isoSeconds } from "../../clock.js";
-import type { ControlPlane, InstanceProfileRecord, RoleRecord } from "../plane/control-plane.js";
+import { AwsFault, type ControlPlane, type InstanceProfileRecord, type RoleRecord } from "../plane/control-plane.js";
 import type { ActionTable } from "./actions.js";
 import type { Params } from "./params.js";
 import type { Xml } from "./xml.js";
@@ -37,7 +37,34 @@ export const iamActions: ActionTable = {
     plane.removeRoleFromInstanceProfile(params.required("InstanceProfileName"), params.required("RoleName"));
     return null;
   },
+  PutRolePolicy: ({ params, plane }) => {
+    plane.putRolePolicy({ roleName: params.required("RoleName"), policyName: params.required("PolicyName"), document: params.required("PolicyDocument") });
+    return null;
+  },
+  GetRolePolicy: ({ params, plane }) => {
+    const policy = plane.getRolePolicy(params.required("RoleName"), params.required("PolicyName"));
+    // URL-encoded JSON, as IAM sends every policy document; botocore decodes it, the JS SDK does not (docs/wire.md, IAM inline role policies).
+    return { RoleName: policy.roleName, PolicyName: policy.policyName, PolicyDocument: encodeURIComponent(policy.document) };
+  },
+  ListRolePolicies: ({ params, plane }) => listRolePolicies(params, plane),
+  DeleteRolePolicy: ({ params, plane }) => {
+    plane.deleteRolePolicy(params.required("RoleName"), params.required("PolicyName"));
+    return null;
+  },
 };
+
+/** PolicyNames in pages of MaxItems (1-1000, default 100); Marker is where the previous page stopped (IAM API Reference, ListRolePolicies). */
+function listRolePolicies(params: Params, plane: ControlPlane): Xml {
+  const names = plane.listRolePolicies(params.required("RoleName"));
+  const max = params.integer("MaxItems") ?? 100;
+  if (max < 1 || max > 1000) throw new AwsFault("ValidationError", `1 validation error detected: Value '${max}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000`, 400);
+  const marker = params.get("Marker");
+  const from = marker === undefined ? 0 : Number(Buffer.from(marker, "base64url").toString("utf8"));
+  if (!Number.isInteger(from) || from < 0 || from > names.length) throw new AwsFault("ValidationError", "Invalid Marker", 400);
+  const to = Math.min(names.length, from + max);
+  const truncated = to < names.length;
+  return { PolicyNames: { member: names.slice(from, to) }, IsTruncated: truncated, Marker: truncated ? Buffer.from(String(to)).toString("base64url") : undefined };
+}
 
 type CreateRoleInput = Parameters<ControlPlane["createRole"]>[0];
 

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from "../../clock.js";
 import type { ControlPlane } from "../plane/control-plane.js";
 import { listen } from "../http.js";
+import { ClockSkew } from "../skew.js";
 import { ApiFaultSet, type ApiFault } from "./faults.js";
 import { handleAws } from "./handler.js";
 import { ApiCounters, type ApiStats } from "./stats.js";
@@ -21,6 +22,8 @@ export interface AwsApiOptions {
    * an agent in-process signs with the clock it was given.
    */
   signingClocks?: readonly Clock[];
+  /** The clock fault: moves the Date header and every signing clock by this skew; default none. */
+  skew?: ClockSkew;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
@@ -42,10 +45,12 @@ export async function startAwsApi(options: AwsApiOptions): Promise<AwsApi> {
   const clock = options.clock ?? systemClock;
   const faults = new ApiFaultSet();
   const counters = new ApiCounters();
+  const skew = options.skew ?? new ClockSkew();
+  const signingClocks = options.signingClocks ?? (clock === systemClock ? [clock] : [clock, systemClock]);
   const ctx = {
     plane: options.controlPlane,
-    signingClocks: options.signingClocks ?? (clock === systemClock ? [clock] : [clock, systemClock]),
-    clock,
+    signingClocks: signingClocks.map((c) => skew.shifted(c)),
+    clock: skew.shifted(clock),
     faults,
     counters,
   };

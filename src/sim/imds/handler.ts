@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { systemClock } from "../../clock.js";
+import type { ClockSkew } from "../skew.js";
 import type { Fault, FaultSet } from "./faults.js";
 import { answer, html, type Answer, type ImdsState } from "./protocol.js";
 import { withVerdicts } from "./verdicts.js";
@@ -8,6 +9,8 @@ export interface ImdsHandlerContext extends ImdsState {
   faults: FaultSet;
   /** Aborted when the simulator closes, so that no delayed answer holds it open. */
   closing: AbortSignal;
+  /** The clock fault: moves the Date header. */
+  skew: ClockSkew;
 }
 
 const REASONS: Record<Extract<Fault, { kind: "status" }>["status"], string> = {
@@ -63,7 +66,7 @@ function spoil(ctx: ImdsHandlerContext, path: string, result: Answer): Answer {
   return body === result.body ? result : { ...result, body };
 }
 
-/** Headers real IMDS sends on every answer (docs/wire.md, IMDSv2 token and IMDS reads); Date on the simulator's clock. */
+/** Headers real IMDS sends on every answer (docs/wire.md, IMDSv2 token and IMDS reads); Date on the simulator's clock, moved by any clock fault. */
 function send(ctx: ImdsHandlerContext, res: ServerResponse, result: Answer): void {
   ctx.counters.answered(result.status);
   const body = Buffer.from(result.body, "utf8");
@@ -73,7 +76,7 @@ function send(ctx: ImdsHandlerContext, res: ServerResponse, result: Answer): voi
     "Content-Type": result.contentType,
     ...(result.status === 200 ? { "Accept-Ranges": "none" } : {}),
     "Content-Length": String(body.length),
-    Date: new Date(ctx.world.clock.now()).toUTCString(),
+    Date: new Date(ctx.skew.shifted(ctx.world.clock).now()).toUTCString(),
     Server: "EC2ws",
     Connection: "close",
   };

@@ -9,7 +9,9 @@ export const ADMIN_USER_ID = "AIDAROLEWATCHSIMADMIN";
 /**
  * Who signed with `accessKeyId`: the scenario's admin user, or a session IMDS
  * served. A session is "expired" from its Expiration on (STS: ExpiredToken),
- * else "revoked" once its role was deleted (InvalidClientTokenId, docs/contract.md, Field report, S5).
+ * else "revoked" once its role was deleted (InvalidClientTokenId, docs/contract.md, Field report, S5),
+ * and denied everything but GetCallerIdentity while a policy of its role denies
+ * sessions issued before its time (docs/wire.md, Revoked sessions).
  */
 export function callerOf(world: World, accessKeyId: string): Caller | null {
   const account = world.accountId;
@@ -28,6 +30,7 @@ export function callerOf(world: World, accessKeyId: string): Caller | null {
     secretAccessKey: session.secretAccessKey,
     sessionToken: session.sessionToken,
     status: expired ? "expired" : revoked ? "revoked" : "valid",
+    explicitDeny: roleId !== null && world.rolePolicies.denies(roleId, session.issuedAt),
     arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
     // The instance identity role has no RoleId; STS names it `ACCOUNT:aws:ec2-instance:INSTANCE` (docs/wire.md, Instance identity role).
     userId: roleId === null ? `${accountId}:${IDENTITY_ROLE_NAME}:${sessionName}` : `${roleId}:${sessionName}`,

@@ -30,6 +30,14 @@ export interface RoleRecord {
   maxSessionDuration: number;
 }
 
+/** An inline policy of a role (IAM GetRolePolicy). */
+export interface RolePolicyRecord {
+  roleName: string;
+  policyName: string;
+  /** As given to PutRolePolicy (JSON text); the API port URL-encodes it on output, as IAM does. */
+  document: string;
+}
+
 export interface InstanceProfileRecord {
   name: string;
   path: string;
@@ -70,6 +78,11 @@ export interface Caller {
   sessionToken: string | null;
   /** "expired": ExpiredToken; "revoked": the role is gone, InvalidClientTokenId. */
   status: "valid" | "expired" | "revoked";
+  /**
+   * A policy of the session's role denies it everything (a revoke-older-sessions
+   * policy): IAM and EC2 answer AccessDenied and UnauthorizedOperation; STS still answers.
+   */
+  explicitDeny?: boolean;
   arn: string;
   userId: string;
   account: string;
@@ -87,6 +100,10 @@ export interface ControlPlane {
   deleteInstanceProfile(name: string): void;
   addRoleToInstanceProfile(profileName: string, roleName: string): void;
   removeRoleFromInstanceProfile(profileName: string, roleName: string): void;
+  putRolePolicy(input: { roleName: string; policyName: string; document: string }): void;
+  getRolePolicy(roleName: string, policyName: string): RolePolicyRecord;
+  listRolePolicies(roleName: string): string[];
+  deleteRolePolicy(roleName: string, policyName: string): void;
 
   associateIamInstanceProfile(instanceId: string, profile: ProfileRef): AssociationRecord;
   disassociateIamInstanceProfile(associationId: string): AssociationRecord;

@@ -16,6 +16,10 @@ export const iamFaults = {
   profileExists: (name: string) => new AwsFault("EntityAlreadyExists", `Instance Profile ${name} already exists.`, 409),
   /** Both DeleteRole and DeleteInstanceProfile answer this while a profile holds the role. */
   deleteConflict: () => new AwsFault("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.", 409),
+  /** DeleteRole while the role has inline policies. */
+  deletePoliciesFirst: () => new AwsFault("DeleteConflict", "Cannot delete entity, must delete policies first.", 409),
+  noSuchRolePolicy: (name: string) => new AwsFault("NoSuchEntity", `The role policy with name ${name} cannot be found.`, 404),
+  rolePolicySize: (role: string) => new AwsFault("LimitExceeded", `Maximum policy size of 10240 bytes exceeded for role ${role}`, 409),
   profileFull: () => new AwsFault("LimitExceeded", "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1", 409),
   malformedPolicy: () => new AwsFault("MalformedPolicyDocument", "This policy contains invalid Json", 400),
   invalidPath: () =>

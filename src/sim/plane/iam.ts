@@ -3,8 +3,10 @@ import { profileChanged, roleDeleted } from "../world/delivery-rules.js";
 import type { InstanceProfile, Role } from "../world/model.js";
 import type { World } from "../world/world.js";
 import { iamFaults } from "./faults.js";
+import { checkName, checkPolicy, find, profile, role } from "./iam-lookup.js";
+import { rolePolicyPlane, type RolePolicyPlane } from "./iam-policies.js";
 
-export type IamPlane = Pick<
+type RoleProfilePlane = Pick<
   ControlPlane,
   | "createRole"
   | "getRole"
@@ -16,14 +18,21 @@ export type IamPlane = Pick<
   | "removeRoleFromInstanceProfile"
 >;
 
+export type IamPlane = RoleProfilePlane & RolePolicyPlane;
+
 // Constraints from the IAM API Reference (CreateRole, CreateInstanceProfile).
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
 const PATH = /^\/([\x21-\x7e]{0,510}\/)?$/;
 
-/** IAM over the world. Every change first settles what came due, then lets the delivery rules react. */
+/**
+ * IAM over the world. Every change first settles what came due, then lets the
+ * delivery rules react; each takes the time it is made at, so that a scheduled
+ * change (plane/schedule.ts) is made at its own time.
+ */
 export function iamPlane(world: World): IamPlane {
   return {
+    ...rolePolicyPlane(world),
     createRole: (input) => createRole(world, input),
     getRole: (name) => roleRecord(role(world, name)),
     deleteRole: (name) => deleteRole(world, name),
@@ -48,84 +57,63 @@ function createRole(world: World, input: Parameters<IamPlane["createRole"]>[0]):
   return roleRecord(world.addRole(input.name, undefined, details));
 }
 
-/** IAM refuses while a profile holds the role; its sessions are revoked at once (world/delivery-rules.ts, S5d). */
+/** IAM refuses while a profile holds the role or it has inline policies; its sessions are revoked at once (world/delivery-rules.ts, S5d). */
 function deleteRole(world: World, name: string): void {
   world.settleAll();
   const deleted = role(world, name);
   if ([...world.instanceProfiles.values()].some((p) => p.role === deleted.name)) throw iamFaults.deleteConflict();
+  if (world.rolePolicies.list(deleted.roleId).length > 0) throw iamFaults.deletePoliciesFirst();
   const now = world.clock.now();
   world.roles.delete(deleted.name);
   world.deletedRoles.set(deleted.roleId, now);
   roleDeleted(world, deleted, now);
 }
 
-function createInstanceProfile(world: World, input: Parameters<IamPlane["createInstanceProfile"]>[0]): InstanceProfileRecord {
+/** A name used before, its profile deleted, gets a new id: another profile (IAM User Guide, "Unique identifiers"). */
+export function createInstanceProfile(world: World, input: Parameters<IamPlane["createInstanceProfile"]>[0], at = world.clock.now()): InstanceProfileRecord {
+  world.settleAll(at);
   checkName(input.name, PROFILE_NAME, "instanceProfileName", 128);
   const path = checkPath(input.path);
   if (find(world.instanceProfiles, input.name)) throw iamFaults.profileExists(input.name);
-  return profileRecord(world, world.addInstanceProfile(input.name, undefined, path));
+  const created = world.addInstanceProfile(input.name, undefined, path);
+  created.createDate = at;
+  return profileRecord(world, created);
 }
 
-/** Associations naming a deleted profile stay; they no longer deliver a role (World.profileOf). */
-function deleteInstanceProfile(world: World, name: string): void {
+/**
+ * IAM refuses while the profile holds a role, so IMDS has already frozen what it
+ * serves (S1). Associations naming it stay, and so does `iam/info`; they no
+ * longer deliver a role (World.profileOf, world/delivery-rules.ts, S5f).
+ */
+export function deleteInstanceProfile(world: World, name: string, at = world.clock.now()): void {
+  world.settleAll(at);
   const deleted = profile(world, name);
   if (deleted.role !== null) throw iamFaults.deleteConflict();
   world.instanceProfiles.delete(deleted.name);
 }
 
-function addRoleToInstanceProfile(world: World, profileName: string, roleName: string): void {
-  world.settleAll();
+export function addRoleToInstanceProfile(world: World, profileName: string, roleName: string, at = world.clock.now()): void {
+  world.settleAll(at);
   const target = profile(world, profileName);
   const added = role(world, roleName);
   if (target.role !== null) throw iamFaults.profileFull();
   target.role = added.name;
-  profileChanged(world, target, world.clock.now());
+  profileChanged(world, target, at);
 }
 
-function removeRoleFromInstanceProfile(world: World, profileName: string, roleName: string): void {
-  world.settleAll();
+export function removeRoleFromInstanceProfile(world: World, profileName: string, roleName: string, at = world.clock.now()): void {
+  world.settleAll(at);
   const target = profile(world, profileName);
   const removed = role(world, roleName);
   if (target.role !== removed.name) throw iamFaults.roleNotInProfile(roleName, target.name);
   target.role = null;
-  profileChanged(world, target, world.clock.now());
-}
-
-/** IAM names are unique regardless of case (IAM User Guide, "IAM identifiers"): `redrole` finds `RedRole`. */
-function find<T extends { name: string }>(map: Map<string, T>, name: string): T | undefined {
-  const lower = name.toLowerCase();
-  return map.get(name) ?? [...map.values()].find((v) => v.name.toLowerCase() === lower);
-}
-
-function role(world: World, name: string): Role {
-  const found = find(world.roles, name);
-  if (!found) throw iamFaults.noSuchRole(name);
-  return found;
-}
-
-function profile(world: World, name: string): InstanceProfile {
-  const found = find(world.instanceProfiles, name);
-  if (!found) throw iamFaults.noSuchProfile(name);
-  return found;
-}
-
-function checkName(name: string, pattern: RegExp, field: string, max: number): void {
-  if (name.length > max) throw iamFaults.constraint(field, name, `Member must have length less than or equal to ${max}`);
-  if (!pattern.test(name)) throw iamFaults.constraint(field, name, "Member must satisfy regular expression pattern: [\\w+=,.@-]+");
+  profileChanged(world, target, at);
 }
 
 function checkPath(path: string | undefined): string {
   if (path === undefined) return "/";
   if (!PATH.test(path)) throw iamFaults.invalidPath();
   return path;
-}
-
-function checkPolicy(document: string): void {
-  try {
-    JSON.parse(document);
-  } catch {
-    throw iamFaults.malformedPolicy();
-  }
 }
 
 export function roleRecord(role: Role): RoleRecord {

@@ -1,9 +1,11 @@
 import { ConfigError } from "../../errors.js";
 import {
+  MAX_SKEW_SECONDS,
   MIN_ROTATION_HEADROOM_MS,
-  type Scenario, type ScenarioAdmin, type ScenarioCredentials, type ScenarioDelays, type ScenarioInstance, type ScenarioImds, type ScenarioInstanceProfile, type ScenarioRole,
+  type Scenario, type ScenarioAdmin, type ScenarioClock, type ScenarioCredentials, type ScenarioDelays, type ScenarioInstance, type ScenarioImds, type ScenarioInstanceProfile, type ScenarioRole,
 } from "./scenario.js";
 import { CODE, roleNames } from "../imds/verdict-parse.js";
+import { checkSchedule, parseSchedule } from "./schedule-parse.js";
 import { array, object, onlyKeys, optionalInteger, optionalString, Problems, requiredString, type Json } from "./validate.js";
 
 // Name and id shapes from the IAM and EC2 API references.
@@ -21,7 +23,7 @@ export function parseScenario(value: unknown): Scenario {
   const problems = new Problems();
   const doc = object(value, "scenario", problems);
   if (!doc) throw new ConfigError(problems.list);
-  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials", "delays", "admin", "imds"], "scenario", problems);
+  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials", "delays", "admin", "imds", "schedule", "clock"], "scenario", problems);
   const accountId = requiredString(doc, "accountId", "scenario", problems, { pattern: /^\d{12}$/, hint: "12 digits, quoted in YAML" });
   const region = requiredString(doc, "region", "scenario", problems, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, hint: "a region name such as us-east-1" });
   const roles = array(doc, "roles", "scenario", problems).map((r, i) => parseRole(r, `scenario.roles[${i}]`, problems));
@@ -31,8 +33,11 @@ export function parseScenario(value: unknown): Scenario {
   const delays = doc.delays === undefined ? undefined : parseDelays(doc.delays, problems);
   const admin = doc.admin === undefined ? undefined : parseAdmin(doc.admin, problems);
   const imds = doc.imds === undefined ? undefined : parseImds(doc.imds, problems);
+  const schedule = doc.schedule === undefined ? undefined : parseSchedule(doc.schedule, problems);
+  const clock = doc.clock === undefined ? undefined : parseClock(doc.clock, problems);
   if (instances.length === 0) problems.add("scenario.instances", "must list at least one instance (IMDS serves one)");
   checkReferences(roles, profiles, instances, problems);
+  if (schedule && problems.ok) checkSchedule(schedule, roles.filter((r) => r !== undefined), profiles.filter((p) => p !== undefined), problems);
   if (!problems.ok || !accountId || !region) throw new ConfigError(problems.list);
   const scenario: Scenario = {
     accountId,
@@ -45,6 +50,8 @@ export function parseScenario(value: unknown): Scenario {
   if (delays) scenario.delays = delays;
   if (admin) scenario.admin = admin;
   if (imds) scenario.imds = imds;
+  if (schedule) scenario.schedule = schedule;
+  if (clock) scenario.clock = clock;
   return scenario;
 }
 
@@ -104,10 +111,12 @@ function parseDelays(value: unknown, problems: Problems): ScenarioDelays | undef
   const where = "scenario.delays";
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["swapSeconds", "associationSeconds"], where, problems);
+  onlyKeys(obj, ["swapSeconds", "associationSeconds", "revocationSeconds"], where, problems);
   const swapSeconds = optionalInteger(obj, "swapSeconds", where, problems, 0, 43_200);
   const associationSeconds = optionalInteger(obj, "associationSeconds", where, problems, 0, 3600);
-  return withDefined({ swapSeconds, associationSeconds });
+  // As long as the longest rotation a scenario may set: past the next rotation a longer delay changes nothing (world/delivery-rules.ts, S5e).
+  const revocationSeconds = optionalInteger(obj, "revocationSeconds", where, problems, 0, 43_200);
+  return withDefined({ swapSeconds, associationSeconds, revocationSeconds });
 }
 
 function parseAdmin(value: unknown, problems: Problems): ScenarioAdmin | undefined {
@@ -128,6 +137,15 @@ function parseImds(value: unknown, problems: Problems): ScenarioImds | undefined
   const credentialsCode = optionalString(obj, "credentialsCode", where, problems, CODE);
   const extraRoles = obj.extraRoles === undefined ? undefined : roleNames(obj, where, problems, "extraRoles");
   return withDefined({ credentialsCode, extraRoles });
+}
+
+/** The clock fault from the start (src/sim/skew.ts); PUT /rolewatch-sim/clock-skew changes it. */
+function parseClock(value: unknown, problems: Problems): ScenarioClock | undefined {
+  const where = "scenario.clock";
+  const obj = object(value, where, problems);
+  if (!obj) return undefined;
+  onlyKeys(obj, ["skewSeconds"], where, problems);
+  return withDefined({ skewSeconds: optionalInteger(obj, "skewSeconds", where, problems, -MAX_SKEW_SECONDS, MAX_SKEW_SECONDS) });
 }
 
 function checkReferences(

@@ -34,6 +34,38 @@ export interface Scenario {
   admin?: ScenarioAdmin;
   /** IMDS's own verdicts from the start (src/sim/imds/verdicts.ts); cleared with the faults. */
   imds?: ScenarioImds;
+  /** IAM changes made at set times after the simulator starts (plane/schedule.ts). */
+  schedule?: ScenarioStep[];
+  /** The simulator's clock against its clients' (the clock fault). */
+  clock?: ScenarioClock;
+}
+
+/**
+ * One IAM change at `atSeconds` after the start, as the aws CLI would make it;
+ * exactly one of the actions. A step IAM would refuse at its time is skipped
+ * and its error kept (GET /rolewatch-sim/schedule).
+ */
+export interface ScenarioStep {
+  atSeconds: number;
+  /** "Revoke active sessions": PutRolePolicy AWSRevokeOlderSessions denying sessions issued before the step's time. */
+  revokeSessions?: { role: string };
+  removeRole?: { instanceProfile: string; role: string };
+  addRole?: { instanceProfile: string; role: string };
+  deleteInstanceProfile?: { instanceProfile: string };
+  /** A name used before gets a new InstanceProfileId (IAM User Guide, "Unique identifiers"). */
+  createInstanceProfile?: { instanceProfile: string };
+}
+
+export const STEP_ACTIONS = ["revokeSessions", "removeRole", "addRole", "deleteInstanceProfile", "createInstanceProfile"] as const;
+
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+/** A day either way: far past the 15 minutes SigV4 allows, and still a date any client parses. */
+export const MAX_SKEW_SECONDS = 86_400;
+
+export interface ScenarioClock {
+  /** The simulator's Date headers and signature checks run this many seconds ahead of the real (or given) clock; negative: behind. */
+  skewSeconds?: number;
 }
 
 export interface ScenarioImds {
@@ -82,6 +114,12 @@ export interface ScenarioDelays {
   swapSeconds?: number;
   /** An association stays `associating` this long, then IMDS delivers (docs/contract.md, Field report, S5). */
   associationSeconds?: number;
+  /**
+   * Revoked credentials (an AWSRevokeOlderSessions policy) are replaced by IMDS this long after the
+   * revocation, unless the hourly rotation comes first; absent: at that rotation. The field report
+   * does not say how soon (world/delivery-rules.ts, S5e).
+   */
+  revocationSeconds?: number;
 }
 
 /** The field report saw a swap reach IMDS after 54 minutes (docs/contract.md, Field report, S3); "a few seconds" for an association is this project's choice. */

@@ -26,6 +26,16 @@ import type { Delivery, Instance, InstanceProfile, Role, WorldModel } from "./mo
  * | S5d | DeleteRole (after removing it from the   | its sessions are revoked at once (STS: InvalidClientTokenId); IMDS   | "delete the role, revoke its sessions"      |
  * |     | profile, as IAM requires)                | serves them until the next hourly point, when its refresh fails:     |                                             |
  * |     |                                          | then the profile's role (new) or no role                             |                                             |
+ * | S5e | PutRolePolicy AWSRevokeOlderSessions     | sessions issued before its time are denied every IAM and EC2 action  | "revoke its sessions"; docs/wire.md,        |
+ * |     | (IAM's "Revoke active sessions")         | (STS GetCallerIdentity still answers); IMDS serves them until its    | Revoked sessions                            |
+ * |     |                                          | next refresh: `delays.revocationSeconds` after the revocation, or    |                                             |
+ * |     |                                          | the next hourly point if that comes first (default: that point);     |                                             |
+ * |     |                                          | then new ones of the same role. Frozen credentials (S1) are never    |                                             |
+ * |     |                                          | refreshed: they stay, revoked, until they expire                     |                                             |
+ * | S5f | DeleteInstanceProfile (IAM requires it   | nothing changes: `iam/info` and the association keep the deleted     | this simulator's reading of S1              |
+ * |     | empty, so IMDS already froze, S1)        | profile; the last credentials are served, unrotated, until expiry;   |                                             |
+ * |     |                                          | a profile re-created under that name is another (new id), not        |                                             |
+ * |     |                                          | delivered through the old association                                |                                             |
  * | S6  | a role deleted and re-created, same name | a different role (new RoleId): S3 applies; old sessions keep the old | "can accommodate any role"                  |
  * | S7  | time                                     | new credentials every hour, valid 6 h, never within 5 min of expiry  | docs/wire.md, Credential delivery           |
  */
@@ -35,17 +45,31 @@ export function settle(world: WorldModel, instance: Instance, at: number): void 
   for (;;) {
     const next = nextDue(instance);
     if (next === null || next.at > at) return;
+    if (next.kind === "rotation") {
+      instance.pending.refreshAt = null;
+      refreshRevoked(instance, next.at);
+      continue;
+    }
     if (next.kind === "association") instance.attached = instance.association;
     deliverProfileRole(world, instance, next.at);
   }
 }
 
-function nextDue(instance: Instance): { at: number; kind: "association" | "refresh" } | null {
+type Due = { at: number; kind: "association" | "refresh" | "rotation" };
+
+function nextDue(instance: Instance): Due | null {
   const { association, attached, pending } = instance;
-  const due: { at: number; kind: "association" | "refresh" }[] = [];
+  const due: Due[] = [];
   if (association && association !== attached) due.push({ at: association.associatedAt, kind: "association" });
   for (const at of [pending.swapAt, pending.revokeAt]) if (at !== null) due.push({ at, kind: "refresh" });
-  return due.reduce<(typeof due)[number] | null>((first, d) => (first === null || d.at < first.at ? d : first), null);
+  if (pending.refreshAt !== null) due.push({ at: pending.refreshAt, kind: "rotation" });
+  return due.reduce<Due | null>((first, d) => (first === null || d.at < first.at ? d : first), null);
+}
+
+/** S5e: new credentials of the delivered role; none for frozen ones (S1: an emptied profile never refreshes). */
+function refreshRevoked(instance: Instance, at: number): void {
+  const chain = instance.delivery?.chain;
+  if (chain && !chain.frozen) chain.rotate(at);
 }
 
 /** IMDS fetches credentials for the profile's current role, issued at `at` (S3, S5). */
@@ -94,6 +118,24 @@ export function roleDeleted(world: WorldModel, role: Role, at: number): void {
   for (const instance of world.instances.values()) {
     const chain = instance.delivery?.role.roleId === role.roleId ? instance.delivery.chain : null;
     if (chain) instance.pending.revokeAt ??= chain.nextRotationAfter(at);
+  }
+}
+
+/**
+ * S5e: `role`'s sessions issued before `before` were denied at `at`. IMDS
+ * replaces such credentials at its next refresh: the hourly rotation, or
+ * `delays.revocationSeconds` after `at` when that is sooner.
+ */
+export function sessionsRevoked(world: WorldModel, role: Role, before: number, at: number): void {
+  const delay = world.delays.revocationMs;
+  if (delay === null) return; // the next hourly rotation is the refresh, and it comes anyway
+  for (const instance of world.instances.values()) {
+    const chain = instance.delivery?.role.roleId === role.roleId ? instance.delivery.chain : null;
+    const issue = chain?.at(at);
+    if (!chain || chain.frozen || !issue || issue.issuedAt >= before) continue;
+    const refreshAt = at + delay;
+    const { pending } = instance;
+    if (refreshAt < chain.nextRotationAfter(at)) pending.refreshAt = Math.min(pending.refreshAt ?? refreshAt, refreshAt);
   }
 }
 

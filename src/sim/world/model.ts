@@ -83,6 +83,8 @@ export interface PendingDelivery {
   swapAt: number | null;
   /** The delivered role was deleted: its next refresh fails (docs/contract.md, Field report, S5). */
   revokeAt: number | null;
+  /** The delivered credentials were revoked: IMDS fetches new ones of the same role then (delivery-rules.ts, S5e). */
+  refreshAt: number | null;
 }
 
 export interface Instance {
@@ -103,6 +105,14 @@ export interface Instance {
   identity: CredentialChain<Session>;
 }
 
+/** How long the control plane's changes take to reach IMDS (scenario.ts, ScenarioDelays). */
+export interface Delays {
+  swapMs: number;
+  associationMs: number;
+  /** null: revoked credentials are replaced at the next hourly rotation. */
+  revocationMs: number | null;
+}
+
 /**
  * What the delivery rules and the scenario loader use of the world (world.ts
  * implements it), so that neither imports the class that calls them.
@@ -111,7 +121,7 @@ export interface WorldModel {
   readonly accountId: string;
   readonly region: string;
   readonly policy: RotationPolicy;
-  readonly delays: { swapMs: number; associationMs: number };
+  readonly delays: Delays;
   readonly roles: Map<string, Role>;
   readonly instanceProfiles: Map<string, InstanceProfile>;
   readonly instances: Map<string, Instance>;

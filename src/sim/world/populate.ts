@@ -13,7 +13,11 @@ export function settings(scenario: Scenario) {
       lifetimeMs: lifetimeSeconds === undefined ? EC2_ROTATION.lifetimeMs : lifetimeSeconds * 1000,
       rotationMs: rotationSeconds === undefined ? EC2_ROTATION.rotationMs : rotationSeconds * 1000,
     },
-    delays: { swapMs: delays.swapSeconds * 1000, associationMs: delays.associationSeconds * 1000 },
+    delays: {
+      swapMs: delays.swapSeconds * 1000,
+      associationMs: delays.associationSeconds * 1000,
+      revocationMs: delays.revocationSeconds === undefined ? null : delays.revocationSeconds * 1000,
+    },
     admin: scenario.admin ?? DEFAULT_ADMIN,
   };
 }
@@ -43,7 +47,7 @@ export function addInstance(world: WorldModel, spec: ScenarioInstance): Instance
     association: null,
     attached: null,
     delivery: null,
-    pending: { swapAt: null, revokeAt: null },
+    pending: { swapAt: null, revokeAt: null, refreshAt: null },
     identity: new CredentialChain(policy, (at) => sessions.mint(identitySubject, at, policy.lifetimeMs), launchedAt),
   };
   world.instances.set(instanceId, instance);

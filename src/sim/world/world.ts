@@ -1,12 +1,14 @@
 import type { Clock } from "../../clock.js";
 import { CredentialChain, type RotationPolicy } from "./delivery.js";
 import { settle } from "./delivery-rules.js";
-import type { Association, AssociationState, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials, WorldModel } from "./model.js";
+import type { Association, AssociationState, Delays, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials, WorldModel } from "./model.js";
 import { cryptoRandom, ids, type Random } from "./random.js";
+import { RolePolicies } from "./role-policies.js";
 import type { Scenario, ScenarioAdmin } from "../scenario/scenario.js";
 import { SessionRegistry } from "./sessions.js";
 import { SimInputError } from "../scenario/validate.js";
 import { populate, settings } from "./populate.js";
+import { Timeline } from "./timeline.js";
 
 export interface WorldOptions {
   clock: Clock;
@@ -29,7 +31,7 @@ export class World implements WorldModel {
   readonly accountId: string;
   readonly region: string;
   readonly policy: RotationPolicy;
-  readonly delays: { swapMs: number; associationMs: number };
+  readonly delays: Delays;
   readonly admin: ScenarioAdmin;
   readonly roles = new Map<string, Role>();
   readonly instanceProfiles = new Map<string, InstanceProfile>();
@@ -37,12 +39,19 @@ export class World implements WorldModel {
   readonly associations = new Map<string, Association>();
   /** RoleId of each deleted role, with when: its sessions are revoked (docs/contract.md, Field report, S5). */
   readonly deletedRoles = new Map<string, number>();
+  /** Inline policies by RoleId; one kind of them denies older sessions (role-policies.ts). */
+  readonly rolePolicies = new RolePolicies();
+  /** Changes set for a time (a scenario's schedule), applied before any read at or after it. */
+  readonly timeline = new Timeline();
   readonly sessions: SessionRegistry;
   readonly clock: Clock;
   readonly random: Random;
+  /** When the world was built: a scenario's schedule counts from here. */
+  readonly startedAt: number;
 
   constructor(scenario: Scenario, options: WorldOptions) {
     this.clock = options.clock;
+    this.startedAt = this.clock.now();
     this.random = options.random ?? cryptoRandom;
     this.sessions = new SessionRegistry(this.random);
     this.accountId = scenario.accountId;
@@ -108,15 +117,16 @@ export class World implements WorldModel {
     return instance;
   }
 
-  /** Applies every delivery that came due by `at`, on every instance: before any change, so changes apply in order. */
+  /** Applies every change and delivery that came due by `at`, on every instance: before any change, so changes apply in order. */
   settleAll(at = this.clock.now()): void {
-    for (const instance of this.instances.values()) settle(this, instance, at);
+    this.timeline.run(at, (due) => this.#settleInstances(due));
+    this.#settleInstances(at);
   }
 
   /** IMDS starts serving `roleName`'s credentials (new ones, issued at `at`), or none with null; pending deliveries are dropped. */
   deliver(instanceId: string, roleName: string | null, at = this.clock.now()): Delivery | null {
     const instance = this.instance(instanceId);
-    instance.pending = { swapAt: null, revokeAt: null };
+    instance.pending = { swapAt: null, revokeAt: null, refreshAt: null };
     if (roleName === null) return (instance.delivery = null);
     const role = this.roles.get(roleName);
     if (!role) throw new SimInputError(`no role named ${JSON.stringify(roleName)} (roles: ${[...this.roles.keys()].join(", ")})`);
@@ -140,10 +150,15 @@ export class World implements WorldModel {
   /** The role and credentials IMDS serves at `at`, or null: no role, or frozen credentials expired. */
   served(instanceId: string, at = this.clock.now()): ServedCredentials | null {
     const instance = this.instance(instanceId);
+    this.timeline.run(at, (due) => this.#settleInstances(due));
     settle(this, instance, at);
     const { delivery } = instance;
     const issue = delivery?.chain.at(at);
     return delivery && issue ? { role: delivery.role, issue } : null;
+  }
+
+  #settleInstances(at: number): void {
+    for (const instance of this.instances.values()) settle(this, instance, at);
   }
 
   #mintIssue(instance: Instance, role: Role, issuedAt: number): Issue {

@@ -115,6 +115,80 @@ describe("the field report's aws CLI commands drive the simulator", { timeout: 6
   });
 });
 
+describe("the aws CLI drives revocation and an instance profile's deletion", { timeout: 90_000 }, () => {
+  const REVOKE = (at: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: ["*"], Resource: ["*"], Condition: { DateLessThan: { "aws:TokenIssueTime": at } } }] });
+
+  it("put-role-policy, get-role-policy, list-role-policies and delete-role-policy", async (ctx) => {
+    requireTool(ctx, awsCli);
+    const document = REVOKE("2026-12-01T12:00:00Z");
+    expect(await aws(["iam", "put-role-policy", "--role-name", "RedRole", "--policy-name", "AWSRevokeOlderSessions", "--policy-document", document])).toEqual({});
+    // botocore URL-decodes the document and parses it (docs/wire.md, IAM inline role policies).
+    expect(await aws(["iam", "get-role-policy", "--role-name", "RedRole", "--policy-name", "AWSRevokeOlderSessions"])).toEqual({
+      RoleName: "RedRole",
+      PolicyName: "AWSRevokeOlderSessions",
+      PolicyDocument: JSON.parse(document),
+    });
+    await aws(["iam", "put-role-policy", "--role-name", "RedRole", "--policy-name", "read-only", "--policy-document", '{"Version":"2012-10-17","Statement":[]}']);
+    // The CLI follows Marker across pages of one.
+    expect(await aws(["iam", "list-role-policies", "--role-name", "RedRole", "--page-size", "1"])).toEqual({ PolicyNames: ["AWSRevokeOlderSessions", "read-only"] });
+    await aws(["iam", "put-role-policy", "--role-name", "BlueRole", "--policy-name", "read-only", "--policy-document", "{}"]);
+    expect(await awsError(["iam", "delete-role", "--role-name", "BlueRole"])).toBe(
+      "An error occurred (DeleteConflict) when calling the DeleteRole operation: Cannot delete entity, must delete policies first.",
+    );
+    await aws(["iam", "delete-role-policy", "--role-name", "RedRole", "--policy-name", "read-only"]);
+    expect(await aws(["iam", "list-role-policies", "--role-name", "RedRole"])).toEqual({ PolicyNames: ["AWSRevokeOlderSessions"] });
+    expect(await awsError(["iam", "get-role-policy", "--role-name", "RedRole", "--policy-name", "read-only"])).toBe(
+      "An error occurred (NoSuchEntity) when calling the GetRolePolicy operation: The role policy with name read-only cannot be found.",
+    );
+  });
+
+  it("revoking with put-role-policy: the served credentials are denied on iam and ec2, sts get-caller-identity still names them", async (ctx) => {
+    requireTool(ctx, awsCli);
+    const served = JSON.parse((await read(sim, "/latest/meta-data/iam/security-credentials/RedRole")).text) as { AccessKeyId: string; SecretAccessKey: string; Token: string };
+    const keys = { accessKeyId: served.AccessKeyId, secretAccessKey: served.SecretAccessKey, sessionToken: served.Token };
+    clock.advance(60_000);
+    await aws(["iam", "put-role-policy", "--role-name", "RedRole", "--policy-name", "AWSRevokeOlderSessions", "--policy-document", REVOKE("2026-11-29T08:01:00Z")]);
+    const arn = `arn:aws:sts::${sim.world.accountId}:assumed-role/RedRole/${sim.instanceId}`;
+    expect(await awsError(["iam", "get-instance-profile", "--instance-profile-name", "MyInPr"], keys)).toBe(
+      `An error occurred (AccessDenied) when calling the GetInstanceProfile operation: User: ${arn} is not authorized to perform: iam:GetInstanceProfile on resource: instance profile MyInPr with an explicit deny in an identity-based policy`,
+    );
+    expect(await awsError(["ec2", "describe-iam-instance-profile-associations", "--filters", `Name=instance-id,Values=${sim.instanceId}`], keys)).toBe(
+      `An error occurred (UnauthorizedOperation) when calling the DescribeIamInstanceProfileAssociations operation: You are not authorized to perform this operation. User: ${arn} is not authorized to perform: ec2:DescribeIamInstanceProfileAssociations with an explicit deny in an identity-based policy`,
+    );
+    expect(await aws(["sts", "get-caller-identity"], keys)).toMatchObject({ Arn: arn });
+  });
+
+  it("delete-instance-profile: DeleteConflict while it holds a role, NoSuchEntity once gone; create-instance-profile: a new id for the name", async (ctx) => {
+    requireTool(ctx, awsCli);
+    type Profile = { InstanceProfile: { InstanceProfileId: string; Roles: unknown[] } };
+    const before = (await aws(["iam", "get-instance-profile", "--instance-profile-name", "MyInPr"])) as Profile;
+    const del = ["iam", "delete-instance-profile", "--instance-profile-name", "MyInPr"];
+    expect(await awsError(del)).toBe("An error occurred (DeleteConflict) when calling the DeleteInstanceProfile operation: Cannot delete entity, must remove roles from instance profile first.");
+    await aws(["iam", "remove-role-from-instance-profile", "--instance-profile-name", "MyInPr", "--role-name", "RedRole"]);
+    expect(await aws(del)).toEqual({});
+    expect(await awsError(del)).toBe("An error occurred (NoSuchEntity) when calling the DeleteInstanceProfile operation: Instance Profile MyInPr cannot be found.");
+    const info = (await read(sim, "/latest/meta-data/iam/info")).text;
+    const created = (await aws(["iam", "create-instance-profile", "--instance-profile-name", "MyInPr"])) as Profile;
+    expect(created.InstanceProfile.InstanceProfileId).toMatch(/^AIPA[A-Z0-9]{17}$/);
+    expect(created.InstanceProfile.InstanceProfileId).not.toBe(before.InstanceProfile.InstanceProfileId);
+    expect(await awsError(["iam", "create-instance-profile", "--instance-profile-name", "MyInPr"])).toBe(
+      "An error occurred (EntityAlreadyExists) when calling the CreateInstanceProfile operation: Instance Profile MyInPr already exists.",
+    );
+    // IMDS still names the deleted profile (world/delivery-rules.ts, S5f).
+    expect((await read(sim, "/latest/meta-data/iam/info")).text).toBe(info);
+    expect(JSON.parse(info)).toMatchObject({ InstanceProfileId: before.InstanceProfile.InstanceProfileId });
+  });
+
+  it("a clock fault: sts get-caller-identity, signed with the real time, is refused as 'Signature expired'", async (ctx) => {
+    requireTool(ctx, awsCli);
+    sim.setClockSkew(1200);
+    expect(await awsError(["sts", "get-caller-identity"])).toMatch(/^An error occurred \(SignatureDoesNotMatch\) when calling the GetCallerIdentity operation: Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/);
+    expect(await awsError(["ec2", "describe-iam-instance-profile-associations"])).toMatch(/\(RequestExpired\) when calling the DescribeIamInstanceProfileAssociations operation: Request has expired\.$/);
+    sim.setClockSkew(0);
+    expect(await aws(["sts", "get-caller-identity"])).toMatchObject({ Account: sim.world.accountId });
+  });
+});
+
 describe("botocore's requests are refused as the JS SDK's are", { timeout: 60_000 }, () => {
   it("a wrong secret: SignatureDoesNotMatch from STS, IAM and EC2", async (ctx) => {
     requireTool(ctx, awsCli);

@@ -11,6 +11,7 @@ import {
   type InstanceProfileRecord,
   type InstanceStateChange,
   type ProfileRef,
+  type RolePolicyRecord,
   type RoleRecord,
 } from "../../../src/sim/plane/control-plane.js";
 
@@ -29,6 +30,8 @@ export class FakeControlPlane implements ControlPlane {
   readonly profiles = new Map<string, Omit<InstanceProfileRecord, "roles"> & { role: string | null }>();
   readonly associations: AssociationRecord[] = [];
   readonly instances = new Map<string, keyof typeof STATES>([[INSTANCE_ID, "running"]]);
+  /** Inline policies by `role/policy`. */
+  readonly policies = new Map<string, RolePolicyRecord>();
 
   constructor(readonly now: () => number) {
     this.callers.set(ADMIN.accessKeyId, { ...ADMIN, sessionToken: null, status: "valid", arn: `arn:aws:iam::${ACCOUNT}:user/admin`, userId: "AIDAADMINEXAMPLE00001", account: ACCOUNT });
@@ -114,6 +117,28 @@ export class FakeControlPlane implements ControlPlane {
     const p = this.profiles.get(profileName);
     if (!p || p.role !== roleName) throw new AwsFault("NoSuchEntity", `Role ${roleName} in Instance Profile ${profileName} cannot be found.`, 404);
     p.role = null;
+  }
+
+  putRolePolicy(input: { roleName: string; policyName: string; document: string }): void {
+    this.getRole(input.roleName);
+    this.policies.set(`${input.roleName}/${input.policyName}`, { ...input });
+  }
+
+  getRolePolicy(roleName: string, policyName: string): RolePolicyRecord {
+    this.getRole(roleName);
+    const policy = this.policies.get(`${roleName}/${policyName}`);
+    if (!policy) throw new AwsFault("NoSuchEntity", `The role policy with name ${policyName} cannot be found.`, 404);
+    return policy;
+  }
+
+  listRolePolicies(roleName: string): string[] {
+    this.getRole(roleName);
+    return [...this.policies.values()].filter((p) => p.roleName === roleName).map((p) => p.policyName).sort();
+  }
+
+  deleteRolePolicy(roleName: string, policyName: string): void {
+    this.getRolePolicy(roleName, policyName);
+    this.policies.delete(`${roleName}/${policyName}`);
   }
 
   associateIamInstanceProfile(instanceId: string, ref: ProfileRef): AssociationRecord {

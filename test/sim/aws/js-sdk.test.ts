@@ -18,8 +18,12 @@ import {
   CreateRoleCommand,
   DeleteInstanceProfileCommand,
   DeleteRoleCommand,
+  DeleteRolePolicyCommand,
   GetInstanceProfileCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
   RemoveRoleFromInstanceProfileCommand,
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
@@ -98,6 +102,24 @@ describe("IAM", () => {
     await iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: "MyInPr" }));
     const gone = await refusal(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: "MyInPr" })));
     expect(gone).toMatchObject({ name: "NoSuchEntityException", message: "Instance Profile MyInPr cannot be found.", status: 404 });
+  });
+
+  it("puts, reads, lists and deletes an inline policy; the document comes back URL-encoded, which the SDK passes through", async () => {
+    const { iam } = clients(api.url);
+    await iam.send(new CreateRoleCommand({ RoleName: "RedRole", AssumeRolePolicyDocument: TRUST }));
+    const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: ["*"], Resource: ["*"], Condition: { DateLessThan: { "aws:TokenIssueTime": "2026-12-01T12:00:00Z" } } }] });
+    await iam.send(new PutRolePolicyCommand({ RoleName: "RedRole", PolicyName: "AWSRevokeOlderSessions", PolicyDocument: document }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: "RedRole", PolicyName: "b-second", PolicyDocument: "{}" }));
+    const got = await iam.send(new GetRolePolicyCommand({ RoleName: "RedRole", PolicyName: "AWSRevokeOlderSessions" }));
+    expect(got).toMatchObject({ RoleName: "RedRole", PolicyName: "AWSRevokeOlderSessions", PolicyDocument: encodeURIComponent(document) });
+    const first = await iam.send(new ListRolePoliciesCommand({ RoleName: "RedRole", MaxItems: 1 }));
+    expect(first).toMatchObject({ PolicyNames: ["AWSRevokeOlderSessions"], IsTruncated: true });
+    const rest = await iam.send(new ListRolePoliciesCommand({ RoleName: "RedRole", Marker: first.Marker }));
+    expect(rest).toMatchObject({ PolicyNames: ["b-second"], IsTruncated: false });
+    expect(rest.Marker).toBeUndefined();
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: "RedRole", PolicyName: "b-second" }));
+    const gone = await refusal(iam.send(new GetRolePolicyCommand({ RoleName: "RedRole", PolicyName: "b-second" })));
+    expect(gone).toMatchObject({ name: "NoSuchEntityException", message: "The role policy with name b-second cannot be found.", status: 404 });
   });
 
   it("accepts a request signed for the client's own region, as the SDK signs IAM at a custom endpoint", async () => {

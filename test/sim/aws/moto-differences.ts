@@ -95,6 +95,20 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     sim: "<AIDA+17>",
     reason: "STS gives an IAM user's unique id (AIDA…); moto echoes the access key id.",
   },
+  {
+    step: "iam get-role-policy (deleted)",
+    path: "Error.Message",
+    moto: "Policy Document AWSRevokeOlderSessions not attached to role RedRole",
+    sim: "The role policy with name AWSRevokeOlderSessions cannot be found.",
+    reason: "IAM's own words, as the aws CLI prints them against AWS (docs/wire.md, IAM inline role policies); moto words GetRolePolicy its own way, though its DeleteRolePolicy uses IAM's.",
+  },
+  {
+    step: "iam delete-instance-profile (gone)",
+    path: "Error.Message",
+    moto: "Instance profile MyInPr not found",
+    sim: "Instance Profile MyInPr cannot be found.",
+    reason: "IAM's NoSuchEntity for an instance profile (docs/wire.md, Query errors); moto words it its own way. The code, NoSuchEntity, is the same.",
+  },
 ];
 
 /** Whether a found difference is the known one: same formats, and the step and path match ("*" as a wildcard). */

@@ -66,6 +66,18 @@ describe("success envelopes", () => {
     expect(xmlText(res.text, "AssumeRolePolicyDocument")).toBe(encodeURIComponent(policy));
   });
 
+  it("GetRolePolicy: the document URL-encoded; ListRolePolicies: member names, IsTruncated, a Marker only when truncated", async () => {
+    plane.createRole({ name: "R", assumeRolePolicyDocument: "{}" });
+    const policy = '{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}';
+    plane.putRolePolicy({ roleName: "R", policyName: "deny-all", document: policy });
+    const got = await post("iam", "Action=GetRolePolicy&Version=2010-05-08&RoleName=R&PolicyName=deny-all");
+    expect(got.text).toContain(`<GetRolePolicyResult><RoleName>R</RoleName><PolicyName>deny-all</PolicyName><PolicyDocument>${encodeURIComponent(policy)}</PolicyDocument></GetRolePolicyResult>`);
+    const listed = await post("iam", "Action=ListRolePolicies&Version=2010-05-08&RoleName=R");
+    expect(listed.text).toContain("<ListRolePoliciesResult><PolicyNames><member>deny-all</member></PolicyNames><IsTruncated>false</IsTruncated></ListRolePoliciesResult>");
+    const bad = await post("iam", "Action=ListRolePolicies&Version=2010-05-08&RoleName=R&MaxItems=0");
+    expect([bad.status, xmlText(bad.text, "Code")]).toEqual([400, "ValidationError"]);
+  });
+
   it("reads parameters from a signed GET's query string too", async () => {
     const res = await signedRequest(api.url, { service: "sts", method: "GET", query: { Action: "GetCallerIdentity", Version: "2011-06-15" }, date: new Date(wall.now()) });
     expect([res.status, xmlText(res.text, "Account")]).toEqual([200, ACCOUNT]);
