@@ -55,6 +55,8 @@ Run-time control (no real IMDS has these paths), for example:
   curl -X PUT  $IMDS/rolewatch-sim/api-faults -d '{"service":"ec2","kind":"denied"}'
   curl -X DELETE $IMDS/rolewatch-sim/api-faults
   curl $IMDS/rolewatch-sim/api-stats
+  curl -X PUT  $IMDS/rolewatch-sim/clock-skew -d '{"skewSeconds":600}'   # its Date headers and signature checks run 10 min ahead
+  curl $IMDS/rolewatch-sim/schedule                                      # the scenario's IAM steps: done, failed or pending
 `,
   async run(io: Io) {
     const { values, problems, rest } = parseFlags(io.argv, FLAGS);
