@@ -9,7 +9,7 @@ import type { ControlPlaneOutcome, StsOutcome } from "./labels.js";
 import { NETWORK_ERROR_CODES } from "../net.js";
 import { AwsApiError, AwsResponseError, AwsTransportError } from "./errors.js";
 
-export type FailureKind = "throttled" | "denied" | "rejected" | "not-found" | "retryable" | "error";
+export type FailureKind = "throttled" | "denied" | "explicit-deny" | "rejected" | "clock-skew" | "not-found" | "retryable" | "error";
 
 export interface Classified {
   kind: FailureKind;
@@ -28,11 +28,25 @@ const THROTTLED = new Set([
   "EC2ThrottledException",
 ]);
 const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
+/**
+ * A deny that a policy attached to the caller states, as AWSRevokeOlderSessions does for sessions
+ * issued before a revocation (docs/wire.md, Query errors and Credential delivery). Denies by a
+ * service control policy, a permissions boundary or a resource policy are worded otherwise.
+ */
+const EXPLICIT_DENY = /with an explicit deny in an identity-based policy/;
 /** The credentials themselves are refused: unknown, expired, or badly signed. */
 const REJECTED = new Set([
   "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException", "AuthFailure", "SignatureDoesNotMatch",
-  "RequestExpired", "IncompleteSignature", "MissingAuthenticationToken", "UnrecognizedClientException",
+  "IncompleteSignature", "MissingAuthenticationToken", "UnrecognizedClientException",
 ]);
+/**
+ * The request is refused for its time, not its credentials: its signature is dated more than 15
+ * minutes from the service's clock (docs/wire.md, SigV4, step 2). STS and IAM word it as a
+ * SignatureDoesNotMatch whose message says "Signature expired" (a clock behind) or "Signature not
+ * yet current" (a clock ahead); the codes are among the SDK's CLOCK_SKEW_ERROR_CODES (@smithy/core retry).
+ */
+const CLOCK = new Set(["RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture"]);
+const SIGNATURE_DATED = /\bSignature (?:expired|not yet current)\b/;
 /** The SDK names IAM's NoSuchEntity `NoSuchEntityException` (its `Code` stays NoSuchEntity). */
 const NOT_FOUND = new Set(["NoSuchEntity", "NoSuchEntityException"]);
 const NETWORK = new Set([...NETWORK_ERROR_CODES, "TimeoutError", "AbortError", "NetworkError"]);
@@ -55,11 +69,12 @@ export function classify(error: unknown): Classified {
   // Our own errors carry AWS's message apart from the code and status that prefix `message`.
   const message = error instanceof AwsApiError ? error.awsMessage : typeof e.message === "string" ? e.message : "";
   const base = status === undefined ? { code, message } : { code, status, message };
-  return { kind: kindOf(code, status, e.$retryable?.throttling === true), ...base };
+  return { kind: kindOf(code, status, message, e.$retryable?.throttling === true), ...base };
 }
 
-function kindOf(code: string, status: number | undefined, sdkSaysThrottling: boolean): FailureKind {
-  if (DENIED.has(code)) return "denied";
+function kindOf(code: string, status: number | undefined, message: string, sdkSaysThrottling: boolean): FailureKind {
+  if (DENIED.has(code)) return EXPLICIT_DENY.test(message) ? "explicit-deny" : "denied";
+  if (CLOCK.has(code) || (code === "SignatureDoesNotMatch" && SIGNATURE_DATED.test(message))) return "clock-skew";
   if (REJECTED.has(code)) return "rejected";
   if (NOT_FOUND.has(code)) return "not-found";
   if (THROTTLED.has(code) || sdkSaysThrottling || status === 429 || status === 503) return "throttled";
@@ -80,8 +95,12 @@ function asNumber(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-/** `rolewatch_sts_requests_total{outcome}`: what is not refused, throttled or denied is an error. */
+/**
+ * `rolewatch_sts_requests_total{outcome}`: what is not refused, throttled or denied is an error;
+ * a request refused for its time says nothing of the credentials, so it is an error too.
+ */
 export function stsOutcome(kind: FailureKind | "ok"): StsOutcome {
+  if (kind === "explicit-deny") return "denied";
   return kind === "ok" || kind === "rejected" || kind === "throttled" || kind === "denied" ? kind : "error";
 }
 
@@ -90,6 +109,6 @@ export function stsOutcome(kind: FailureKind | "ok"): StsOutcome {
  * count as denied there (the caller may not read the control plane, whatever the reason).
  */
 export function controlPlaneOutcome(kind: FailureKind | "ok"): ControlPlaneOutcome {
-  if (kind === "rejected") return "denied";
+  if (kind === "rejected" || kind === "explicit-deny") return "denied";
   return kind === "ok" || kind === "throttled" || kind === "denied" || kind === "not-found" ? kind : "error";
 }

@@ -12,7 +12,15 @@ import { Secret } from "../../src/secret.js";
 import { ec2ErrorXml, IAM_NS, queryErrorXml } from "../support/aws-bodies.js";
 import { endpointsAt, startFakeAws, type Answer, type FakeAws } from "../support/aws-loopback.js";
 
-const ENVELOPES: { service: AwsService; status: number; code: string; body?: string; kind: FailureKind }[] = [
+// AWS's own wording of a deny that AWSRevokeOlderSessions states, and of a request dated too far off (docs/wire.md, Query errors).
+const IAM_EXPLICIT = "User: arn:aws:sts::123456789012:assumed-role/RedRole/i-0123456789abcdef0 is not authorized to perform: iam:GetInstanceProfile on resource: instance profile MyInPr with an explicit deny in an identity-based policy";
+const EC2_EXPLICIT = "You are not authorized to perform this operation. User: arn:aws:sts::123456789012:assumed-role/RedRole/i-0123456789abcdef0 is not authorized to perform: ec2:DescribeIamInstanceProfileAssociations with an explicit deny in an identity-based policy. Encoded authorization failure message: AbCdEf0123";
+const IMPLICIT = "User: arn:aws:sts::123456789012:assumed-role/RedRole/i-0123456789abcdef0 is not authorized to perform: iam:GetInstanceProfile on resource: instance profile MyInPr because no identity-based policy allows the iam:GetInstanceProfile action";
+const SCP = "User: arn:aws:sts::123456789012:assumed-role/RedRole/i-0123456789abcdef0 is not authorized to perform: iam:GetInstanceProfile with an explicit deny in a service control policy";
+const EXPIRED = "Signature expired: 20261129T075000Z is now earlier than 20261129T075500Z (20261129T081000Z - 15 min.)";
+const NOT_YET = "Signature not yet current: 20261129T083000Z is still later than 20261129T081500Z (20261129T080000Z + 15 min.)";
+
+const ENVELOPES: { service: AwsService; status: number; code: string; message?: string; kind: FailureKind }[] = [
   { service: "sts", status: 403, code: "ExpiredToken", kind: "rejected" },
   { service: "sts", status: 403, code: "InvalidClientTokenId", kind: "rejected" },
   { service: "sts", status: 403, code: "SignatureDoesNotMatch", kind: "rejected" },
@@ -27,14 +35,22 @@ const ENVELOPES: { service: AwsService; status: number; code: string; body?: str
   { service: "ec2", status: 503, code: "RequestLimitExceeded", kind: "throttled" },
   { service: "ec2", status: 403, code: "UnauthorizedOperation", kind: "denied" },
   { service: "ec2", status: 401, code: "AuthFailure", kind: "rejected" },
-  { service: "ec2", status: 400, code: "RequestExpired", kind: "rejected" },
+  { service: "ec2", status: 400, code: "RequestExpired", kind: "clock-skew" },
+  { service: "iam", status: 403, code: "AccessDenied", message: IAM_EXPLICIT, kind: "explicit-deny" },
+  { service: "iam", status: 403, code: "AccessDenied", message: IMPLICIT, kind: "denied" },
+  { service: "iam", status: 403, code: "AccessDenied", message: SCP, kind: "denied" },
+  { service: "ec2", status: 403, code: "UnauthorizedOperation", message: EC2_EXPLICIT, kind: "explicit-deny" },
+  { service: "sts", status: 403, code: "SignatureDoesNotMatch", message: EXPIRED, kind: "clock-skew" },
+  { service: "sts", status: 403, code: "SignatureDoesNotMatch", message: NOT_YET, kind: "clock-skew" },
+  { service: "iam", status: 403, code: "SignatureDoesNotMatch", message: EXPIRED, kind: "clock-skew" },
+  { service: "sts", status: 403, code: "RequestTimeTooSkewed", kind: "clock-skew" },
   { service: "ec2", status: 400, code: "InvalidParameterValue", kind: "error" },
   { service: "ec2", status: 500, code: "InternalError", kind: "retryable" },
 ];
 
-function envelope(service: AwsService, code: string): string {
-  if (service === "ec2") return ec2ErrorXml(code, `message of ${code}`);
-  return queryErrorXml(code, `message of ${code}`, service === "iam" ? IAM_NS : undefined);
+function envelope(service: AwsService, code: string, message: string): string {
+  if (service === "ec2") return ec2ErrorXml(code, message);
+  return queryErrorXml(code, message, service === "iam" ? IAM_NS : undefined);
 }
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -70,12 +86,12 @@ describe("classifying an AWS error envelope", () => {
   });
   afterAll(() => fake.close());
 
-  it.each(ENVELOPES)("$service $code (HTTP $status) is $kind, read from the SDK's error and from ours alike", async ({ service, status, code, kind }) => {
-    answer = { status, body: envelope(service, code) };
+  it.each(ENVELOPES)("$service $code (HTTP $status) is $kind, read from the SDK's error and from ours alike", async ({ service, status, code, message = `message of ${code}`, kind }) => {
+    answer = { status, body: envelope(service, code, message) };
     const sdk = classify(await sdkError(service, fake.url));
     const ours = classify(await ourError(service, fake.url));
     expect(sdk).toMatchObject({ kind, code, status });
-    expect(ours).toEqual({ kind, code, status, message: `message of ${code}` });
+    expect(ours).toEqual({ kind, code, status, message });
   });
 
   it.each([
@@ -153,6 +169,8 @@ describe("the metric outcome of each kind", () => {
     ["throttled", "throttled", "throttled"],
     ["denied", "denied", "denied"],
     ["rejected", "rejected", "denied"],
+    ["explicit-deny", "denied", "denied"],
+    ["clock-skew", "error", "error"],
     ["not-found", "error", "not-found"],
     ["retryable", "error", "error"],
     ["error", "error", "error"],
