@@ -81,5 +81,11 @@ export const PRINCIPAL_ARN = new RegExp(`^arn:(?:${PARTITION}):(?:iam|sts)::\\d{
  */
 export const OTHER_USER_ID = /^(?:[A-Z0-9]{16,128}|\d{12}(?::[\w+=,.@:-]{1,96})?)$/;
 
+/**
+ * An HTTP `Date` header in the one form servers send (RFC 9110, 5.6.7, IMF-fixdate):
+ * `Sun, 06 Nov 1994 08:49:37 GMT`, capturing day, month, year and time.
+ */
+export const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+
 /** AWS error codes and IMDS's credential codes: letters, digits and dots (`AuthFailure`, `InvalidParameterValue`). */
 export const ERROR_CODE = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;

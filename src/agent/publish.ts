@@ -41,6 +41,7 @@ export class Publisher {
     state.update(folded.state.drift);
     metrics.observed(observed.at, (observed.at - observed.started) / 1000);
     metrics.sources(folded.state.sources, observed.at);
+    metrics.clockSkew(folded.state.clock.skew?.seconds ?? null);
     this.#last = report;
   }
 }
@@ -93,6 +94,10 @@ export function publishEvent(events: Events, metrics: Metrics, e: FoldEvent, ser
       return events.controlPlaneUnavailable({ api: e.api, reason: e.reason });
     case "control-plane-recovered":
       return events.controlPlaneRecovered({ api: e.api, downSeconds: e.downSeconds });
+    case "clock-skewed":
+      return events.clockSkewed({ skewSeconds: e.skewSeconds, reason: e.reason });
+    case "clock-recovered":
+      return events.clockRecovered({ skewSeconds: e.skewSeconds });
     case "drift-detected":
       metrics.driftDetected(e.kind, e.since);
       return events.driftDetected({ kind: e.kind, severity: e.severity, since: e.since, detail: e.detail });

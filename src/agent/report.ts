@@ -1,5 +1,6 @@
 import type { AwsViews, View } from "../aws/index.js";
 import { isoSeconds } from "../clock.js";
+import type { ClockHealth } from "../drift/clock.js";
 import type { FoldState } from "../drift/fold.js";
 import { SOURCE_NAMES, unreadable, type SourceState, type SourceStates } from "../drift/sources.js";
 import type { DriftState } from "../drift/state.js";
@@ -29,6 +30,18 @@ export interface CheckReport {
   stateFile?: { path: string; read: boolean; reason?: string };
   /** Each enabled source's state (docs/contract.md, Source states). */
   sources: Partial<Record<(typeof SOURCE_NAMES)[number], SourceSection>>;
+  /** The host clock against the Date of AWS's answers; absent until one is dated or refused for its time. */
+  clock?: ClockSection;
+}
+
+export interface ClockSection {
+  state: "ok" | "skewed";
+  /** Server Date minus host time, in seconds, of the last answer that carried a Date. */
+  skewSeconds?: number;
+  /** The API that answered it, and when. */
+  source?: "sts" | "iam" | "ec2";
+  at?: string;
+  reason?: string;
 }
 
 export interface SourceSection {
@@ -53,8 +66,9 @@ export interface ImdsSection {
  * The report of one poll: what it observed, the drifts open after the fold and each
  * source's state. `lastView`: IMDS as last read, shown (stale) while IMDS cannot be read.
  */
-export function reportOf(observed: Observed, state: Pick<FoldState, "drift" | "sources">, lastView: ImdsView | null = null): CheckReport {
+export function reportOf(observed: Observed, state: Pick<FoldState, "drift" | "sources" | "clock">, lastView: ImdsView | null = null): CheckReport {
   const drifts = driftSection(state.drift);
+  const clock = clockSection(state.clock);
   return {
     status: statusOf(drifts, state.sources),
     observedAt: isoSeconds(observed.started),
@@ -63,6 +77,22 @@ export function reportOf(observed: Observed, state: Pick<FoldState, "drift" | "s
     ...awsSections(observed.aws),
     drifts,
     sources: sourcesSection(state.sources),
+    ...(clock ? { clock } : {}),
+  };
+}
+
+/**
+ * A skewed clock is a health state, not a verdict: below the 15 minutes after which AWS refuses
+ * a signature, every comparison of IMDS, STS and the control plane holds whatever the host's
+ * time; past them the sources it fails are stale, and say so.
+ */
+export function clockSection(clock: ClockHealth): ClockSection | undefined {
+  const { skew, refused, reason } = clock;
+  if (!skew && Object.keys(refused).length === 0) return undefined;
+  return {
+    state: reason === null ? "ok" : "skewed",
+    ...(skew ? { skewSeconds: skew.seconds, source: skew.service, at: isoSeconds(skew.at) } : {}),
+    ...(reason === null ? {} : { reason }),
   };
 }
 

@@ -14,6 +14,8 @@ export interface Reply {
   status: number;
   /** `x-amzn-requestid`, when sent. */
   requestId: string | undefined;
+  /** The `Date` header as sent, unchecked (src/aws/http-date.ts reads it). */
+  date: string | undefined;
   body: string;
 }
 
@@ -27,7 +29,7 @@ export async function post(p: Post): Promise<Reply> {
   try {
     const answer = await httpExchange({ method: "POST", url, headers, body, timeoutMs, maxBodyBytes, readBodies: "all" });
     const id = answer.headers["x-amzn-requestid"];
-    return { status: answer.status, requestId: Array.isArray(id) ? id[0] : id, body: answer.body };
+    return { status: answer.status, requestId: Array.isArray(id) ? id[0] : id, date: answer.headers.date, body: answer.body };
   } catch (error) {
     throw error instanceof NetError ? awsError(error, p) : error;
   }

@@ -5,6 +5,7 @@ export type { StsIdentity } from "./arn.js";
 export type { AssociationState, AssociationView, InstanceProfileView, ProfileRole } from "./parse.js";
 export type { Classified, FailureKind } from "./classify.js";
 export type { AwsApi } from "./api.js";
+export type { Dated } from "./query.js";
 export type { SigningCredentials } from "./sigv4.js";
 export { queryApi } from "./api.js";
 export { classify, controlPlaneOutcome, stsOutcome } from "./classify.js";

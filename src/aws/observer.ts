@@ -5,7 +5,7 @@ import { profileNameFromArn } from "./arn.js";
 import type { Classified, FailureKind } from "./classify.js";
 import { NO_CONFIGURED_ENDPOINTS, type ConfiguredEndpoints } from "./endpoints.js";
 import type { AssociationView, InstanceProfileView } from "./parse.js";
-import { QUERY_DEFAULTS } from "./query.js";
+import { QUERY_DEFAULTS, type Dated } from "./query.js";
 import { instancePhase, type Cadence } from "./schedule.js";
 import type { SigningCredentials } from "./sigv4.js";
 import { Source } from "./source.js";
@@ -74,10 +74,16 @@ export class AwsObserver {
   readonly #profile: Source<InstanceProfileView>;
   readonly #association: Source<AssociationView | null> | null;
   readonly #api: AwsApi;
+  #dated: Dated | null = null;
 
   constructor(private readonly opts: AwsObserverOptions) {
     const { clock, random, region } = opts;
-    this.#api = opts.api ?? queryApi({ clock, region, endpoints: opts.endpoints ?? NO_CONFIGURED_ENDPOINTS, timeoutMs: opts.timeoutMs ?? QUERY_DEFAULTS.timeoutMs, maxBodyBytes: QUERY_DEFAULTS.maxBodyBytes });
+    const onDated = (d: Dated) => {
+      if (this.#dated === null || d.receivedAt >= this.#dated.receivedAt) this.#dated = d;
+    };
+    this.#api = opts.api ?? queryApi({
+      clock, region, endpoints: opts.endpoints ?? NO_CONFIGURED_ENDPOINTS, timeoutMs: opts.timeoutMs ?? QUERY_DEFAULTS.timeoutMs, maxBodyBytes: QUERY_DEFAULTS.maxBodyBytes, onDated,
+    });
     const sts: Cadence = { intervalMs: opts.stsIntervalMs, phaseMs: null, backoff: { baseMs: BACKOFF_BASE_MS, capMs: opts.stsIntervalMs } };
     // Once the backoff is capped, a failing instance waits 1 + (3*interval - 1 min)/2 on average (8 min for 5):
     // a throttled fleet puts less load on the API than its normal cadence.
@@ -94,7 +100,7 @@ export class AwsObserver {
   }
 
   get views(): AwsViews {
-    return { sts: this.#sts.view, profile: this.#profile.view, association: this.#association?.view ?? "disabled" };
+    return { sts: this.#sts.view, profile: this.#profile.view, association: this.#association?.view ?? "disabled", dated: this.#dated };
   }
 
   async observe(input: ObserveInput): Promise<AwsObservation> {

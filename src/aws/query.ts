@@ -9,6 +9,7 @@ import { VERSION } from "../version.js";
 import { resolveEndpoint, type ConfiguredEndpoints } from "./endpoints.js";
 import { AwsApiError, AwsResponseError, type AwsService } from "./errors.js";
 import { post } from "./http.js";
+import { parseHttpDate } from "./http-date.js";
 import { parseErrorEnvelope, ShapeError } from "./parse.js";
 import { scrub } from "./redact.js";
 import { signRequest, uriEscape, type SigningCredentials } from "./sigv4.js";
@@ -25,6 +26,15 @@ export interface QueryOptions {
   endpoints: ConfiguredEndpoints;
   timeoutMs: number;
   maxBodyBytes: number;
+  /** Told the service's clock each time an answer (a value or an error envelope) carries a Date. */
+  onDated?: (dated: Dated) => void;
+}
+
+/** One answer's `Date` beside the local time it was received at: the host clock's skew, to the second. */
+export interface Dated {
+  service: AwsService;
+  serverMs: number;
+  receivedAt: number;
 }
 
 /**
@@ -67,9 +77,20 @@ export async function queryCall(
   // Not signed, as the SDKs leave it unsigned: proxies may rewrite it.
   const headers = { ...signed, "user-agent": `rolewatch/${VERSION}` };
   const reply = await post({ service, url, headers, body, timeoutMs: opts.timeoutMs, maxBodyBytes: opts.maxBodyBytes });
+  const receivedAt = opts.clock.now();
+  // Only the service's own answers tell its clock: a proxy's error page does not.
+  const dated = () => {
+    const serverMs = parseHttpDate(reply.date);
+    if (serverMs !== null) opts.onDated?.({ service, serverMs, receivedAt });
+  };
   const root = parseReply(service, reply.status, reply.body);
-  if (reply.status >= 200 && reply.status < 300) return root ?? badShape(service, reply.status, "not XML");
+  if (reply.status >= 200 && reply.status < 300) {
+    if (!root) badShape(service, reply.status, "not XML");
+    dated();
+    return root;
+  }
   const envelope = root && parseErrorEnvelope(root);
+  if (envelope) dated();
   const code = envelope?.code ?? "UnknownError";
   throw new AwsApiError(service, code, reply.status, scrub(envelope?.message ?? "", credentials), envelope?.requestId ?? reply.requestId);
 }

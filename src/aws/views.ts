@@ -1,6 +1,7 @@
 import type { StsIdentity } from "./arn.js";
 import type { Classified, FailureKind } from "./classify.js";
 import type { AssociationView, InstanceProfileView } from "./parse.js";
+import type { Dated } from "./query.js";
 
 /**
  * What one source says, as of one observation. `fresh`: read in this
@@ -29,6 +30,8 @@ export interface AwsViews {
   profile: View<InstanceProfileView>;
   /** null value: the instance has no association. "disabled": not asked (config). */
   association: View<AssociationView | null> | "disabled";
+  /** The Date of the last answer that carried one, beside when it came: the host clock against AWS's. */
+  dated: Dated | null;
 }
 
 export function succeeded<T>(value: T, at: number): View<T> {

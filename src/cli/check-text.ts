@@ -23,6 +23,11 @@ export function checkText(shown: CheckReport, now: number): string {
 const SOURCE_LABEL = { imds: "IMDS", sts: "STS", profile: "IAM instance profile", association: "EC2 association" } as const;
 
 function headline(report: CheckReport): string {
+  const clock = report.clock?.state === "skewed" ? `; clock skewed: ${report.clock.reason ?? "no reason given"}` : "";
+  return verdictLine(report) + clock;
+}
+
+function verdictLine(report: CheckReport): string {
   const { imds, drifts } = report;
   const notFresh = unreadableText(report);
   if (drifts.length > 0) return drifts.map((d) => d.kind).join(", ") + (notFresh ? `; ${notFresh}` : "");

@@ -1,3 +1,4 @@
+import { foldClock, initialClock, type ClockEvent, type ClockHealth } from "./clock.js";
 import { factsOf, nextStsKey } from "./facts.js";
 import { foldHealth, type ControlPlaneHealth, type HealthEvent } from "./health.js";
 import { trackImds, type ImdsChange, type ImdsTrack } from "./imds.js";
@@ -15,6 +16,8 @@ export interface FoldState {
   drift: DriftState;
   imds: { up: boolean | null; downSince: number | null };
   controlPlane: ControlPlaneHealth;
+  /** The host clock against the Date of AWS's answers (src/drift/clock.ts). */
+  clock: ClockHealth;
   /** The AccessKeyId STS last answered about (src/drift/facts.ts). */
   stsKey: string | null;
   /** The instance the identity document named; null until it is read. */
@@ -29,17 +32,18 @@ export type FoldEvent =
   | { action: "instance-identified"; id: string; accountId: string; region: string }
   | ImdsChange
   | HealthEvent
+  | ClockEvent
   | { action: "drift-detected"; kind: DriftKind; severity: Severity; since: number; detail: string }
   | { action: "drift-resolved"; kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string; resolution: string };
 
 export function initialFoldState(drift: DriftState = emptyState()): FoldState {
-  return { drift, imds: { up: null, downSince: null }, controlPlane: {}, stsKey: null, instance: null, answered: {}, sources: {} };
+  return { drift, imds: { up: null, downSince: null }, controlPlane: {}, clock: initialClock, stsKey: null, instance: null, answered: {}, sources: {} };
 }
 
 /**
  * The one place that decides: folds one poll's observation into the state
  * and names what changed, in the order it is reported (the instance, IMDS,
- * the control plane, the drifts). Pure: no I/O, no clock.
+ * the control plane, the clock, the drifts). Pure: no I/O, no clock.
  */
 export function fold(state: FoldState, input: PollInput, now: number): { state: FoldState; events: FoldEvent[] } {
   const events: FoldEvent[] = [];
@@ -49,16 +53,18 @@ export function fold(state: FoldState, input: PollInput, now: number): { state: 
   }
   const { track, changes } = trackImds(trackOf(state), input.imds, now);
   const { health, events: healthEvents } = foldHealth(state.controlPlane, input.aws?.calls ?? []);
+  const { clock, events: clockEvents } = foldClock(state.clock, input.aws);
   const stsKey = nextStsKey(state.stsKey, input);
   const drifts = transition(state.drift, factsOf(input, stsKey, now), now);
   const { sources, answered } = sourcesOf(input, state.answered, stsKey, now);
-  events.push(...changes, ...healthEvents, ...drifts.events.map(driftAction));
+  events.push(...changes, ...healthEvents, ...clockEvents, ...drifts.events.map(driftAction));
   const { up, downSince, profileArn, role, accessKeyId } = track;
   return {
     state: {
       drift: { ...drifts.state, imds: { profileArn, role, accessKeyId } },
       imds: { up, downSince },
       controlPlane: health,
+      clock,
       stsKey,
       instance: state.instance ?? identity?.instanceId ?? null,
       answered,

@@ -55,11 +55,20 @@ export interface CallSeen {
   outcome: "ok" | Failure;
 }
 
+/** An answer's `Date` (the service's clock, to the second) and the local time it came at. */
+export interface DatedSeen {
+  service: AwsApiName;
+  serverMs: number;
+  receivedAt: number;
+}
+
 export interface AwsSeen {
   sts: Seen<StsSeen>;
   profile: Seen<ProfileSeen>;
   association: Seen<AssociationSeen | null> | "disabled";
   calls: readonly CallSeen[];
+  /** The last answer that carried a Date; absent or null: none yet. */
+  dated?: DatedSeen | null;
 }
 
 export interface PollInput {

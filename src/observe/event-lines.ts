@@ -5,7 +5,7 @@ import type { Events } from "./events-api.js";
 /** The `event.action` values of docs/contract.md, Log events, exactly. */
 export type EventAction =
   | "drift-detected" | "drift-resolved" | "credentials-rotated" | "role-changed" | "profile-changed"
-  | "imds-unavailable" | "imds-recovered" | "control-plane-unavailable" | "control-plane-recovered"
+  | "imds-unavailable" | "imds-recovered" | "control-plane-unavailable" | "control-plane-recovered" | "clock-skewed" | "clock-recovered"
   | "agent-started" | "agent-stopping" | "state-created" | "state-problem" | "config-warning" | "poll-failed"
   | "schedule-warning" | "schedule-error";
 
@@ -46,7 +46,7 @@ export function lifecycleEvents(write: Write): Pick<Events, "agentStarted" | "ag
 }
 
 /** Health states (docs/contract.md, Drift kinds): what the agent can and cannot see. */
-export function healthEvents(write: Write): Pick<Events, "imdsUnavailable" | "imdsRecovered" | "controlPlaneUnavailable" | "controlPlaneRecovered"> {
+export function healthEvents(write: Write): Pick<Events, "imdsUnavailable" | "imdsRecovered" | "controlPlaneUnavailable" | "controlPlaneRecovered" | "clockSkewed" | "clockRecovered"> {
   return {
     imdsUnavailable({ failure, path, status }) {
       const http = status === undefined ? "" : ` (HTTP ${status})`;
@@ -71,6 +71,19 @@ export function healthEvents(write: Write): Pick<Events, "imdsUnavailable" | "im
       write({
         level: "info", message: `${api.toUpperCase()} API available again after ${downSeconds} s`, action: "control-plane-recovered",
         severity: SEVERITY_SCORE.routine, rolewatch: { control_plane: { api, down_s: downSeconds } },
+      });
+    },
+    clockSkewed({ skewSeconds, reason }) {
+      write({
+        level: "warn", message: `clock skewed: ${reason}`, action: "clock-skewed",
+        severity: SEVERITY_SCORE.warning, rolewatch: { clock: { skew_s: skewSeconds, reason } },
+      });
+    },
+    clockRecovered({ skewSeconds }) {
+      const within = skewSeconds === null ? "" : ` (${skewSeconds} s from AWS's)`;
+      write({
+        level: "info", message: `clock within a minute of AWS's again${within}`, action: "clock-recovered",
+        severity: SEVERITY_SCORE.routine, rolewatch: { clock: { skew_s: skewSeconds } },
       });
     },
   };

@@ -23,6 +23,9 @@ export interface Events {
   profileChanged(e: { from: string | null; to: string | null }): void;
   controlPlaneUnavailable(e: { api: ControlPlaneApi; reason: string }): void;
   controlPlaneRecovered(e: { api: ControlPlaneApi; downSeconds: number }): void;
+  /** The host clock is more than a minute from AWS's, or a request was refused for its time; `skewSeconds`: server minus host, when a Date was seen. */
+  clockSkewed(e: { skewSeconds: number | null; reason: string }): void;
+  clockRecovered(e: { skewSeconds: number | null }): void;
   driftDetected(e: { kind: DriftKind; severity: Severity; since: number; detail: string }): void;
   /** `detail`: what was seen when it was detected; `resolution`: what is true now, and so why it ended. */
   driftResolved(e: { kind: DriftKind; severity: Severity; since: number; durationSeconds: number; detail: string; resolution: string }): void;

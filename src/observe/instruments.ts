@@ -141,6 +141,11 @@ export function agentInstruments(registry: Registry) {
       labelNames: ["source"] as const,
       registers,
     }),
+    clockSkew: new Gauge({
+      name: "rolewatch_clock_skew_seconds",
+      help: "The Date of the last STS, IAM or EC2 answer minus the host's time when it came: positive when the host clock is behind; absent until an answer carries a Date.",
+      registers,
+    }),
     buildInfo: new Gauge({ name: "rolewatch_build_info", help: "Always 1; the version label says which build runs.", labelNames: ["version"] as const, registers }),
   };
 }

@@ -52,6 +52,8 @@ export interface Metrics {
   observed(at: number, seconds: number): void;
   /** Each enabled source's state at `at` (docs/contract.md, Source states); a source not enabled has no series. */
   sources(states: SourceStates, at: number): void;
+  /** Server Date minus host time of the last AWS answer that carried one, in seconds; null: none yet (no series). */
+  clockSkew(seconds: number | null): void;
   text(): Promise<string>;
 }
 
@@ -60,6 +62,9 @@ export function createMetrics(opts: { version: string; registry?: Registry }): M
   registerDefaultMetrics(registry);
   const agent = agentInstruments(registry);
   agent.buildInfo.set({ version: opts.version }, 1);
+  // Absent until an answer carries a Date: 0 would claim a clock known to be right.
+  const setSkew = (seconds: number | null) => (seconds === null ? agent.clockSkew.remove() : agent.clockSkew.set(seconds));
+  setSkew(null);
   return {
     registry,
     ...imdsRecorders(imdsInstruments(registry)),
@@ -71,6 +76,7 @@ export function createMetrics(opts: { version: string; registry?: Registry }): M
       agent.lastObservation.set(at / 1000);
       agent.observationDuration.observe(seconds);
     },
+    clockSkew: setSkew,
     text: () => registry.metrics(),
   };
 }

@@ -54,6 +54,15 @@ const table: { name: string; emit: (e: Events) => void; level: string; action: s
     level: "info", action: "control-plane-recovered", severity: 0, fields: { rolewatch: { control_plane: { api: "ec2", down_s: 300 } } },
   },
   {
+    name: "clock-skewed", emit: (e) => e.clockSkewed({ skewSeconds: 600, reason: "the host clock is 600 s behind IAM's (the Date of its last answer)" }),
+    level: "warn", action: "clock-skewed", severity: 47,
+    fields: { message: "clock skewed: the host clock is 600 s behind IAM's (the Date of its last answer)", rolewatch: { clock: { skew_s: 600, reason: "the host clock is 600 s behind IAM's (the Date of its last answer)" } } },
+  },
+  {
+    name: "clock-recovered", emit: (e) => e.clockRecovered({ skewSeconds: 1 }),
+    level: "info", action: "clock-recovered", severity: 0, fields: { message: "clock within a minute of AWS's again (1 s from AWS's)", rolewatch: { clock: { skew_s: 1 } } },
+  },
+  {
     name: "drift-detected (critical)", emit: (e) => e.driftDetected({ kind: "profile_role_mismatch", severity: "critical", since: T0 - 60_000, detail: "IMDS serves RedRole, profile holds BlueRole" }),
     level: "warn", action: "drift-detected", kind: "alert", severity: 99,
     fields: {
@@ -104,7 +113,7 @@ describe("log events", () => {
 
   it("covers every event.action of docs/contract.md, Log events", () => {
     const spec = ["drift-detected", "drift-resolved", "credentials-rotated", "role-changed", "profile-changed", "imds-unavailable",
-      "imds-recovered", "control-plane-unavailable", "control-plane-recovered", "agent-started", "agent-stopping",
+      "imds-recovered", "control-plane-unavailable", "control-plane-recovered", "clock-skewed", "clock-recovered", "agent-started", "agent-stopping",
       "state-created", "state-problem", "config-warning", "poll-failed", "schedule-warning", "schedule-error"];
     // The last ones: the tests below, and test/agent/loop.test.ts for the schedule's.
     const covered = [...table.map((t) => t.action), "state-created", "state-problem", "config-warning", "poll-failed", "schedule-warning", "schedule-error"];

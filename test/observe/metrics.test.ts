@@ -38,6 +38,7 @@ function recordSample(metrics: Metrics): void {
   metrics.driftDetected("profile_empty", T0 - 600_000);
   metrics.driftResolved("profile_empty", 600);
   metrics.observed(T0 + 1000, 0.042);
+  metrics.clockSkew(-3);
 }
 
 describe("metrics", () => {
@@ -80,6 +81,15 @@ describe("metrics", () => {
       { labels: { kind: "role_recreated", transition: "detected" }, value: 1 },
       { labels: { kind: "role_recreated", transition: "resolved" }, value: 1 },
     ]);
+  });
+
+  it("exports the clock's skew once an answer carries a Date, and no series before", async () => {
+    const metrics = createMetrics({ version: "1.2.3" });
+    expect(await metrics.text()).not.toMatch(/^rolewatch_clock_skew_seconds /m);
+    metrics.clockSkew(600);
+    expect(await metrics.text()).toMatch(/^rolewatch_clock_skew_seconds 600$/m);
+    metrics.clockSkew(null);
+    expect(await metrics.text()).not.toMatch(/^rolewatch_clock_skew_seconds /m);
   });
 
   it("keeps one role series per source, replacing it when the role changes and removing it on null", async () => {

@@ -36,7 +36,11 @@ export interface FakeAws {
 
 const SCOPE = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
-export async function startFakeAws(handler: Handler): Promise<FakeAws> {
+/**
+ * `date`: the fake's own clock, sent as each answer's Date header (default: Node's, real time), so
+ * that a test on a manual clock can put AWS's clock where it wants it against the agent's.
+ */
+export async function startFakeAws(handler: Handler, options: { date?: () => number } = {}): Promise<FakeAws> {
   const fake: FakeAws = {
     url: "",
     requests: [],
@@ -57,7 +61,9 @@ export async function startFakeAws(handler: Handler): Promise<FakeAws> {
       const request = { service, region, accessKeyId, action: params.get("Action") ?? "", params, path: req.url ?? "", headers: req.headers, body };
       fake.requests.push(request);
       const answer = fake.handler(request);
-      res.writeHead(answer.status, { "content-type": "text/xml", "x-amzn-requestid": "req-fake", ...answer.headers });
+      const date = options.date ? { date: new Date(options.date()).toUTCString() } : {};
+      res.sendDate = options.date === undefined;
+      res.writeHead(answer.status, { "content-type": "text/xml", "x-amzn-requestid": "req-fake", ...date, ...answer.headers });
       res.end(answer.body);
     });
   });
