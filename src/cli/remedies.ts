@@ -38,6 +38,7 @@ const command = (...words: string[]) => words.map(shellQuote).join(" ");
 const stopStart = (i: Ids) =>
   [command("aws", "ec2", "stop-instances", "--instance-ids", i.instance), command("aws", "ec2", "wait", "instance-stopped", "--instance-ids", i.instance), command("aws", "ec2", "start-instances", "--instance-ids", i.instance)].join(" && ");
 const replace = (i: Ids) => command("aws", "ec2", "replace-iam-instance-profile-association", "--association-id", i.association, "--iam-instance-profile", `Name=${i.profile}`);
+const getProfile = (i: Ids) => command("aws", "iam", "get-instance-profile", "--instance-profile-name", i.profile);
 const describe = (i: Ids) => command("aws", "ec2", "describe-iam-instance-profile-associations", "--filters", `Name=instance-id,Values=${i.instance}`);
 const revokePolicy = (now: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { DateLessThan: { "aws:TokenIssueTime": now } } }] });
 const revoke = (i: Ids) => command("aws", "iam", "put-role-policy", "--role-name", i.role, "--policy-name", "AWSRevokeOlderSessions", "--policy-document", revokePolicy(i.now));
@@ -75,9 +76,22 @@ const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
     commands: [
       command("aws", "iam", "update-assume-role-policy", "--role-name", i.role, "--policy-document", EC2_TRUST),
       command("aws", "iam", "get-role", "--role-name", i.role),
-      command("aws", "iam", "get-instance-profile", "--instance-profile-name", i.profile),
+      getProfile(i),
       replace(i),
     ],
+  }),
+  profile_missing: (i) => ({
+    meaning: `The instance profile ${i.profile} that IMDS names no longer exists in IAM: EC2 cannot refresh the instance's credentials, and they stop working when they expire. Create it again (or choose another profile) and give the instance a new association with it, by name:`,
+    commands: [
+      getProfile(i),
+      command("aws", "iam", "create-instance-profile", "--instance-profile-name", i.profile),
+      command("aws", "iam", "add-role-to-instance-profile", "--instance-profile-name", i.profile, "--role-name", i.role),
+      replace(i),
+    ],
+  }),
+  profile_recreated: (i) => ({
+    meaning: `The instance profile ${i.profile} was deleted and created again: same name, another profile (another InstanceProfileId). The instance's association still points at the deleted one, so EC2 cannot refresh its credentials, even if the new profile holds the same role. Give the instance a new association with the profile that exists now, by name:`,
+    commands: [getProfile(i), replace(i)],
   }),
   credentials_expiring: (i) => ({
     meaning: "The served credentials are within 5 minutes of their expiry (or past it) and IMDS has not rotated them, though EC2 makes new ones available at least 5 minutes before. Look at IMDS's health; a stop and start makes it deliver anew:",

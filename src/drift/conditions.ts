@@ -44,7 +44,7 @@ export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Mem
     if (serves === false) return { shows: false, detail: "" };
     if (serves === null || o.profile.state !== "ok") return null;
     const role = servedRole(o) ?? "a role";
-    return { shows: o.profile.value.roles.length === 0, detail: `instance profile ${o.profile.value.name} holds no role, yet IMDS serves ${role}'s credentials` };
+    return { shows: o.profile.value.roles.length === 0 && !o.profile.value.missing, detail: `instance profile ${o.profile.value.name} holds no role, yet IMDS serves ${role}'s credentials` };
   },
 
   role_recreated(o, memory) {
@@ -89,6 +89,30 @@ export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Mem
     const { unavailableCode: code, role } = o.imds.value;
     if (code === undefined) return { shows: false, detail: "" };
     return { shows: true, detail: `IMDS serves no credentials for ${role ?? "the role"}: ${code} (${codeMeaning(code)})` };
+  },
+
+  profile_missing(o) {
+    if (o.profile.state !== "ok") return null;
+    const { name, missing } = o.profile.value;
+    const serves = servesCredentials(o) === true ? `; IMDS still serves ${servedRole(o) ?? "the role"}'s credentials` : "";
+    return { shows: missing === true, detail: `instance profile ${name}, which iam/info names, does not exist in IAM (NoSuchEntity)${serves}` };
+  },
+
+  profile_recreated(o) {
+    if (o.imds.state !== "ok" || o.profile.state !== "ok") return null;
+    const profile = o.profile.value;
+    const { profileArn, profileId } = o.imds.value;
+    if (profileArn === null || profile.missing || profile.id === undefined) return { shows: false, detail: "" };
+    const assoc = o.association.state === "ok" && o.association.value?.arn === profileArn ? o.association.value.profileId : undefined;
+    // Only what this observation shows: iam/info's id, and the association's when it names the same profile.
+    const shown = [
+      profileId === undefined || profileId === null ? null : { where: "iam/info", id: profileId },
+      assoc === undefined ? null : { where: "the association", id: assoc },
+    ].filter((s) => s !== null);
+    if (shown.length === 0) return null;
+    const others = shown.filter((s) => s.id !== profile.id);
+    const detail = `instance profile ${profile.name} was deleted and created again: IAM's has InstanceProfileId ${profile.id}, ${shown.map((s) => `${s.where} shows ${s.id}`).join(" and ")}; the instance is tied to a profile that no longer exists`;
+    return { shows: others.length > 0, detail };
   },
 
   credentials_expiring(o) {

@@ -48,6 +48,7 @@ function imdsFacts(read: ImdsRead): Observation["imds"] {
   const { info, role, credentials } = read.view;
   const served = credentials && "accessKeyId" in credentials ? credentials : null;
   const value: ImdsFacts = { profileArn: info?.instanceProfileArn ?? null, role, accessKeyId: served?.accessKeyId ?? null, expiration: served?.expiration ?? null };
+  if (info?.instanceProfileId !== undefined) value.profileId = info.instanceProfileId;
   if (credentials && !("accessKeyId" in credentials) && credentials.code !== "Success") value.unavailableCode = credentials.code;
   if (read.view.otherRoles && read.view.otherRoles.length > 0) value.otherRoles = [...read.view.otherRoles];
   return { state: "ok", value };
@@ -69,10 +70,13 @@ function profileFacts(imds: Observation["imds"], aws: AwsSeen | null): Observati
   if (imds.state === "ok" && imds.value.profileArn === null) return { state: "ok", value: { name: "(none attached)", roles: [] } };
   const view = aws?.profile;
   if (view === undefined || view.state === "never" || !view.fresh) return { state: "unknown" };
-  if (view.state === "ok") return { state: "ok", value: { name: view.value.name, roles: view.value.roles.map(({ name, id }) => ({ name, id })) } };
-  // The profile IMDS names no longer exists in IAM: it holds no role.
+  if (view.state === "ok") {
+    const { name, id, roles } = view.value;
+    return { state: "ok", value: { name, ...(id === undefined ? {} : { id }), roles: roles.map((r) => ({ name: r.name, id: r.id })) } };
+  }
+  // The profile IMDS names does not exist in IAM: not a profile that holds no role (profile_missing, not profile_empty).
   if (view.kind === "not-found" && imds.state === "ok") {
-    return { state: "ok", value: { name: imds.value.profileArn?.split("/").pop() ?? "", roles: [] } };
+    return { state: "ok", value: { name: imds.value.profileArn?.split("/").pop() ?? "", roles: [], missing: true } };
   }
   return { state: "unknown" };
 }
@@ -81,5 +85,5 @@ function associationFacts(view: AwsSeen["association"]): Observation["associatio
   if (view === "disabled") return { state: "disabled" };
   if (view.state !== "ok" || !view.fresh) return { state: "unknown" };
   const a = view.value;
-  return { state: "ok", value: a && { associationId: a.associationId, arn: a.arn, state: a.state } };
+  return { state: "ok", value: a && { associationId: a.associationId, arn: a.arn, state: a.state, ...(a.id === undefined ? {} : { profileId: a.id }) } };
 }

@@ -6,10 +6,11 @@ import type { ImdsFailure } from "../errors.js";
  * imports no source: a caller with another view of an account can feed it.
  */
 export interface ImdsServed {
-  info: { instanceProfileArn: string } | null;
+  /** `instanceProfileId`: what tells a profile re-created under the same name apart (profile_recreated). */
+  info: { instanceProfileArn: string; instanceProfileId?: string } | null;
   role: string | null;
-  /** `code` alone: IMDS serves no key (e.g. AssumeRoleUnauthorizedAccess). */
-  credentials: { accessKeyId: string; expiration: number } | { code: string } | null;
+  /** `code` alone: IMDS serves no key (e.g. AssumeRoleUnauthorizedAccess). `lastUpdated`: when IMDS got the key. */
+  credentials: { accessKeyId: string; expiration: number; lastUpdated?: number } | { code: string } | null;
   /** Roles listed after `role`: an instance profile holds one, so any is a finding. */
   otherRoles?: readonly string[];
 }
@@ -37,12 +38,16 @@ export type StsSeen =
 
 export interface ProfileSeen {
   name: string;
+  /** The InstanceProfileId IAM has for the name today. */
+  id?: string;
   roles: { name: string; id: string }[];
 }
 
 export interface AssociationSeen {
   associationId: string;
   arn: string;
+  /** The InstanceProfileId the association points at. */
+  id?: string;
   state: string;
 }
 

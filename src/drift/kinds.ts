@@ -12,6 +12,8 @@ export const DRIFT_KINDS = [
   "credentials_rejected",
   "credentials_expiring",
   "credentials_unavailable",
+  "profile_missing",
+  "profile_recreated",
 ] as const;
 
 export type DriftKind = (typeof DRIFT_KINDS)[number];
@@ -27,6 +29,8 @@ export const SEVERITY: Readonly<Record<DriftKind, Severity>> = {
   credentials_rejected: "critical",
   credentials_expiring: "warning",
   credentials_unavailable: "critical",
+  profile_missing: "critical",
+  profile_recreated: "critical",
 };
 
 export function isDriftKind(value: string): value is DriftKind {

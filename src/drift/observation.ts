@@ -7,6 +7,8 @@ export type Known<T> = { state: "ok"; value: T } | { state: "unknown" };
 
 export interface ImdsFacts {
   profileArn: string | null;
+  /** iam/info's InstanceProfileId; undefined when the caller did not say. */
+  profileId?: string | null;
   role: string | null;
   accessKeyId: string | null;
   /** ms since epoch; null when no credentials are served. */
@@ -24,12 +26,18 @@ export type StsFacts =
 
 export interface ProfileFacts {
   name: string;
+  /** IAM's InstanceProfileId for the name; undefined when no such profile, or not said. */
+  id?: string;
   roles: { name: string; id: string }[];
+  /** IAM answered NoSuchEntity: the profile iam/info names does not exist (profile_missing). */
+  missing?: true;
 }
 
 export interface AssociationFacts {
   associationId: string;
   arn: string;
+  /** The InstanceProfileId it points at; undefined when not said. */
+  profileId?: string;
   state: string;
 }
 

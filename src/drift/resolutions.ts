@@ -8,11 +8,14 @@ import type { Observation } from "./observation.js";
  * The text that described the drift stays in its own field.
  */
 export function resolution(kind: DriftKind, o: Observation): string {
-  if (servesCredentials(o) === false && kind !== "association_mismatch" && kind !== "credentials_unavailable") {
-    return "IMDS serves no credentials any more";
-  }
+  if (servesCredentials(o) === false && !ABOUT_MORE_THAN_CREDENTIALS.has(kind)) return "IMDS serves no credentials any more";
   return RESOLUTIONS[kind](o);
 }
+
+/** Drifts that can show whether or not IMDS serves credentials: their end is told by what they are about. */
+const ABOUT_MORE_THAN_CREDENTIALS: ReadonlySet<DriftKind> = new Set(["association_mismatch", "credentials_unavailable", "profile_missing", "profile_recreated"]);
+
+const noProfile = (o: Observation): boolean => o.imds.state === "ok" && o.imds.value.profileArn === null;
 
 const served = (o: Observation): string => servedRole(o) ?? (o.imds.state === "ok" ? "no role" : "an unknown role");
 
@@ -42,6 +45,13 @@ const RESOLUTIONS: Readonly<Record<DriftKind, (o: Observation) => string>> = {
   credentials_unavailable: (o) => {
     const imds = o.imds.state === "ok" ? o.imds.value : null;
     return imds?.accessKeyId ? `IMDS serves ${imds.role ?? "the role"}'s credentials again` : "IMDS lists no role's credentials any more";
+  },
+  profile_missing: (o) => (noProfile(o) ? "IMDS names no instance profile any more" : `${profile(o)} exists in IAM`),
+  profile_recreated: (o) => {
+    if (noProfile(o)) return "IMDS names no instance profile any more";
+    if (o.profile.state === "ok" && o.profile.value.missing) return `${profile(o)} no longer exists in IAM`;
+    const id = o.imds.state === "ok" ? o.imds.value.profileId : null;
+    return id ? `iam/info shows InstanceProfileId ${id}, the id IAM has for ${profile(o)}` : `the instance is tied to the ${profile(o)} IAM has`;
   },
   credentials_expiring: (o) => {
     const expiration = o.imds.state === "ok" ? o.imds.value.expiration : null;

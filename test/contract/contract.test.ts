@@ -42,10 +42,19 @@ const FIRST_DOCUMENTS: Record<string, unknown> = {
   ),
 };
 
+/** Drift kinds added since the first version: the product's schema takes them, the first version's need not. */
+const ADDED_KINDS = ["credentials_unavailable", "profile_missing", "profile_recreated"] as const;
+
 describe("the check-output contract", () => {
   it.each(Object.entries(FIRST_DOCUMENTS))("still accepts what the first version accepts: %s", (_, document) => {
     expect(contractProblems(document, FIRST)).toEqual([]);
     expect(contractProblems(document, CURRENT)).toEqual([]);
+  });
+
+  it.each(ADDED_KINDS)("accepts a drift of the kind %s, added since", (kind) => {
+    const document = { status: "critical", instance, imds, sts: null, profile: null, association: null, drifts: [{ kind, severity: "critical", since: "2026-11-29T10:13:45Z", detail: "what was seen" }] };
+    expect(contractProblems(document, CURRENT)).toEqual([]);
+    expect(contractProblems({ ...document, drifts: [{ kind: `${kind}_typo`, severity: "critical", since: "2026-11-29T10:13:45Z" }] }, CURRENT)).not.toEqual([]);
   });
 
   it("rejects an object that breaks it, so a passing validation means something", () => {

@@ -5,7 +5,7 @@ import type { Observation } from "../../src/drift/observation.js";
 import { emptyState } from "../../src/drift/state.js";
 import { transition } from "../../src/drift/transition.js";
 import { createEvents } from "../../src/observe/events.js";
-import { BLUE, healthyAt, PROFILE_ARN, RED } from "./observations.js";
+import { BLUE, healthyAt, PROFILE_ARN, PROFILE_ID_AGAIN, RED } from "./observations.js";
 
 const T0 = Date.parse("2026-11-29T10:00:00Z");
 const healthy = healthyAt;
@@ -26,6 +26,12 @@ const CASES: [DriftKind, Tweak, Tweak][] = [
   ["association_mismatch", (o) => void (o.association = { state: "ok", value: { associationId: "iip-assoc-1", arn: PROFILE_ARN, state: "associating" } }), () => {}],
   ["credentials_rejected", (o) => void (o.sts = { state: "ok", value: { outcome: "rejected", code: "InvalidClientTokenId" } }), () => {}],
   ["credentials_expiring", (o) => void (o.imds.state === "ok" && (o.imds.value.expiration = o.at + 4 * 60_000)), () => {}],
+  ["profile_missing", (o) => void (o.profile = { state: "ok", value: { name: "MyInPr", roles: [], missing: true } }), () => {}],
+  ["profile_recreated", (o) => void (o.profile = { state: "ok", value: { name: "MyInPr", id: PROFILE_ID_AGAIN, roles: [RED] } }), (o) => {
+    o.profile = { state: "ok", value: { name: "MyInPr", id: PROFILE_ID_AGAIN, roles: [RED] } };
+    if (o.imds.state === "ok") o.imds.value.profileId = PROFILE_ID_AGAIN;
+    if (o.association.state === "ok" && o.association.value) o.association.value.profileId = PROFILE_ID_AGAIN;
+  }],
   ["credentials_unavailable", (o) => void (o.imds.state === "ok" && Object.assign(o.imds.value, { accessKeyId: null, expiration: null, unavailableCode: "AssumeRoleUnauthorizedAccess" }), (o.sts = { state: "unknown" })), () => {}],
 ];
 

@@ -3,7 +3,7 @@ import type { DriftKind } from "../../src/drift/kinds.js";
 import type { Observation } from "../../src/drift/observation.js";
 import { emptyState, type DriftState } from "../../src/drift/state.js";
 import { openDrifts, transition } from "../../src/drift/transition.js";
-import { BLUE, healthyAt, PROFILE_ARN, RED, RED_AGAIN } from "./observations.js";
+import { BLUE, healthyAt, PROFILE_ARN, PROFILE_ID, PROFILE_ID_AGAIN, RED, RED_AGAIN } from "./observations.js";
 
 const NOW = Date.parse("2026-11-29T10:00:00Z");
 
@@ -13,6 +13,10 @@ const healthy = () => healthyAt(NOW);
 type Tweak = (o: Observation) => void;
 const unknown = { state: "unknown" } as const;
 const imds = (o: Observation) => (o.imds.state === "ok" ? o.imds.value : (() => { throw new Error("imds unknown"); })());
+/** IAM answers NoSuchEntity for the profile iam/info names. */
+const deleted: Tweak = (o) => { o.profile = { state: "ok", value: { name: "MyInPr", roles: [], missing: true } }; };
+/** The profile of that name exists again, with another id, holding the same role. */
+const recreated: Tweak = (o) => { o.profile = { state: "ok", value: { name: "MyInPr", id: PROFILE_ID_AGAIN, roles: [RED] } }; };
 
 /** Every drift kind against every relevant observation; the expected open drifts from an empty state. */
 const TABLE: [string, Tweak, DriftKind[]][] = [
@@ -38,6 +42,12 @@ const TABLE: [string, Tweak, DriftKind[]][] = [
   ["IMDS's own verdict seen with the control plane unknown", (o) => { Object.assign(imds(o), { accessKeyId: null, expiration: null, unavailableCode: "Unknown" }); o.sts = unknown; o.profile = unknown; o.association = unknown; }, ["credentials_unavailable"]],
   ["IMDS lists two roles, which no instance profile can hold", (o) => { imds(o).otherRoles = ["BlueRole"]; }, ["identity_mismatch"]],
   ["IMDS lists two roles, STS unknown", (o) => { imds(o).otherRoles = ["BlueRole"]; o.sts = unknown; }, ["identity_mismatch"]],
+  ["a deleted profile: IAM has no such profile, which is not one that holds no role", deleted, ["profile_missing"]],
+  ["a deleted profile while IMDS serves no credentials", (o) => { deleted(o); Object.assign(imds(o), { role: null, accessKeyId: null, expiration: null }); o.sts = unknown; }, ["profile_missing"]],
+  ["a profile deleted and created again, holding the same role", recreated, ["profile_recreated"]],
+  ["a re-created profile seen by the association alone (iam/info's id unsaid)", (o) => { recreated(o); delete imds(o).profileId; }, ["profile_recreated"]],
+  ["a re-created profile, iam/info and the association already on the new one", (o) => { recreated(o); imds(o).profileId = PROFILE_ID_AGAIN; if (o.association.state === "ok" && o.association.value) o.association.value.profileId = PROFILE_ID_AGAIN; }, []],
+  ["an association to another profile says nothing of this one's id", (o) => { o.association = { state: "ok", value: { associationId: "iip-assoc-1", arn: "arn:aws:iam::111122223333:instance-profile/Other", profileId: "AIPAOTHER00000000001", state: "associated" } }; }, ["association_mismatch"]],
   ["every source unknown decides nothing", (o) => { o.imds = unknown; o.sts = unknown; o.profile = unknown; o.association = unknown; }, []],
 ];
 
@@ -52,7 +62,7 @@ describe("transition from an empty state", () => {
 });
 
 function byKind(a: string[], b: string[]): number {
-  const order = ["profile_role_mismatch", "profile_empty", "role_recreated", "identity_mismatch", "association_mismatch", "credentials_rejected", "credentials_expiring", "credentials_unavailable"];
+  const order = ["profile_role_mismatch", "profile_empty", "role_recreated", "identity_mismatch", "association_mismatch", "credentials_rejected", "credentials_expiring", "credentials_unavailable", "profile_missing", "profile_recreated"];
   return order.indexOf(a[1] ?? "") - order.indexOf(b[1] ?? "");
 }
 
@@ -74,6 +84,9 @@ const KEEPS: [DriftKind, Tweak][] = [
   ["credentials_expiring", (o) => { o.imds = unknown; }],
   ["credentials_unavailable", (o) => { o.imds = unknown; }],
   ["identity_mismatch", (o) => { o.imds = unknown; }],
+  ["profile_missing", (o) => { o.profile = unknown; }],
+  ["profile_recreated", (o) => { o.profile = unknown; }],
+  ["profile_recreated", (o) => { o.imds = unknown; }],
 ];
 
 describe("an open drift", () => {
@@ -155,6 +168,34 @@ describe("the served session's RoleId", () => {
     const { state } = transition(first, o, NOW + 60_000);
     expect(state.sts).toBeNull();
     expect(state.open.role_recreated).toBeUndefined();
+  });
+});
+
+describe("a deleted or re-created instance profile", () => {
+  it("names the profile IAM does not have", () => {
+    const o = healthy();
+    deleted(o);
+    const { state } = transition(emptyState(), o, NOW);
+    expect(state.open.profile_missing?.detail).toBe("instance profile MyInPr, which iam/info names, does not exist in IAM (NoSuchEntity); IMDS still serves RedRole's credentials");
+  });
+
+  it("names IAM's id against iam/info's and the association's, even when the new profile holds the same role", () => {
+    const o = healthy();
+    recreated(o);
+    const { state } = transition(emptyState(), o, NOW);
+    expect(state.open).toEqual({ profile_recreated: { since: NOW, detail: `instance profile MyInPr was deleted and created again: IAM's has InstanceProfileId ${PROFILE_ID_AGAIN}, iam/info shows ${PROFILE_ID} and the association shows ${PROFILE_ID}; the instance is tied to a profile that no longer exists` } });
+  });
+
+  it("resolves when a new association ties the instance to the profile IAM has", () => {
+    const shown = healthy();
+    recreated(shown);
+    const opened = transition(emptyState(), shown, NOW).state;
+    const later = healthy();
+    recreated(later);
+    imds(later).profileId = PROFILE_ID_AGAIN;
+    if (later.association.state === "ok" && later.association.value) later.association.value.profileId = PROFILE_ID_AGAIN;
+    const { events } = transition(opened, later, NOW + 60_000);
+    expect(events).toMatchObject([{ type: "resolved", kind: "profile_recreated", resolution: `iam/info shows InstanceProfileId ${PROFILE_ID_AGAIN}, the id IAM has for instance profile MyInPr` }]);
   });
 });
 
