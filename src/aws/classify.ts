@@ -41,7 +41,7 @@ const REJECTED = new Set([
 ]);
 /**
  * The request is refused for its time, not its credentials: its signature is dated more than 15
- * minutes from the service's clock (docs/wire.md, SigV4, step 2). STS and IAM word it as a
+ * minutes from the service's clock (docs/wire.md, Clock skew). STS and IAM word it as a
  * SignatureDoesNotMatch whose message says "Signature expired" (a clock behind) or "Signature not
  * yet current" (a clock ahead); the codes are among the SDK's CLOCK_SKEW_ERROR_CODES (@smithy/service-error-classification).
  */
