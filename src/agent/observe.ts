@@ -103,6 +103,7 @@ export class Observer {
     return this.#aws.observe({
       credentials: creds && "accessKeyId" in creds ? creds : null,
       profileArn: read.view.info?.instanceProfileArn ?? null,
+      role: read.view.role,
       ...dueFromChanges(imdsChangesOf(state, read, now)),
     });
   }

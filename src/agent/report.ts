@@ -22,6 +22,11 @@ export interface CheckReport {
   profile: { name: string; roles: { name: string; id: string }[] } | { error: string } | null;
   /** `associationId` goes beyond the contract's {arn, state}: the remedies need it. */
   association: { arn: string; state: string; associationId?: string } | { error: string } | null;
+  /**
+   * With a monitoring principal: the served role's AWSRevokeOlderSessions, `revokedBefore` null when
+   * it revokes nothing; absent without one, or before it is read.
+   */
+  revocation?: { role: string; revokedBefore: string | null } | { error: string };
   drifts: { kind: string; severity: "warning" | "critical"; since: string; detail?: string }[];
   /**
    * `check` only: the daemon's state file, whose open drifts (and their starts) it continues; when it
@@ -134,7 +139,7 @@ export function instanceSection(doc: IdentityDocument | null): CheckReport["inst
   return doc ? { id: doc.instanceId, accountId: doc.accountId, region: doc.region } : null;
 }
 
-type Sections = Pick<CheckReport, "sts" | "profile" | "association">;
+type Sections = Pick<CheckReport, "sts" | "profile" | "association" | "revocation">;
 
 /** The STS, profile and association sections: a value, `{error}` when the last read failed, null when never read. */
 export function awsSections(aws: AwsViews | null): Sections {
@@ -147,7 +152,13 @@ export function awsSections(aws: AwsViews | null): Sections {
     ),
     profile: section(aws.profile, (p) => ({ name: p.name, roles: p.roles.map(({ name, id }) => ({ name, id })) })),
     association: aws.association === "disabled" ? null : section(aws.association, (a) => (a ? { arn: a.arn, state: a.state, associationId: a.associationId } : null)),
+    ...revocationSection(aws.revocation),
   };
+}
+
+function revocationSection(view: AwsViews["revocation"]): Pick<CheckReport, "revocation"> {
+  const shown = view === "disabled" ? null : section(view, (r) => ({ role: r.role, revokedBefore: r.revokedBefore === null ? null : isoSeconds(r.revokedBefore) }));
+  return shown === null ? {} : { revocation: shown };
 }
 
 function section<T, R>(view: View<T>, value: (v: T) => R): R | { error: string } | null {

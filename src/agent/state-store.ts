@@ -6,7 +6,7 @@ import { emptyState, STATE_VERSION, type DriftState, type OpenDrift } from "../d
 
 export const STATE_FILE = "state.json";
 
-/** The state of seven drifts is a few KB; a larger file is not ours, and is not read whole. */
+/** The state of every drift kind is a few KB; a larger file is not ours, and is not read whole. */
 export const STATE_MAX_BYTES = 64 * 1024;
 
 // A drift's start is a time rolewatch saw: after EC2's first day, before 2100. A value outside (1e308,

@@ -1,12 +1,14 @@
 /**
- * The three calls rolewatch makes, each signed with the credentials it is
- * given (the served instance credentials: never a default credential chain).
+ * The calls rolewatch makes, each signed with the credentials it is given (the
+ * served instance credentials, or a monitoring principal's: never a default credential chain).
  */
 import { toStsIdentity, type StsIdentity } from "./arn.js";
+import { classify } from "./classify.js";
 import {
-  parseAssociations, parseCallerIdentity, parseInstanceProfile, pickAssociation,
-  type AssociationView, type InstanceProfileView,
+  parseAssociations, parseCallerIdentity, parseInstanceProfile, parseRolePolicy, pickAssociation,
+  type AssociationView, type InstanceProfileView, type RevocationView,
 } from "./parse.js";
+import { REVOCATION_POLICY } from "./revocation.js";
 import { queryCall, readShape, type QueryOptions } from "./query.js";
 import type { SigningCredentials } from "./sigv4.js";
 
@@ -17,6 +19,11 @@ export interface AwsApi {
   getInstanceProfile(name: string, credentials: SigningCredentials): Promise<InstanceProfileView>;
   /** null: the instance has no association. */
   describeAssociation(instanceId: string, credentials: SigningCredentials): Promise<AssociationView | null>;
+  /**
+   * IAM GetRolePolicy of the role's AWSRevokeOlderSessions, as a monitoring principal only:
+   * NoSuchEntity (no such policy, or no such role) is no revocation.
+   */
+  getRevocation(role: string, credentials: SigningCredentials): Promise<RevocationView>;
 }
 
 /** A describe filtered on one instance fits one page; a few more are followed, never an endless chain. */
@@ -45,6 +52,16 @@ export function queryApi(opts: QueryOptions): AwsApi {
         token = nextToken;
       }
       return pickAssociation(found);
+    },
+    async getRevocation(role, credentials) {
+      let root;
+      try {
+        root = await queryCall("iam", "GetRolePolicy", [["RoleName", role], ["PolicyName", REVOCATION_POLICY]], credentials, opts);
+      } catch (error) {
+        if (classify(error).kind === "not-found") return { role, revokedBefore: null };
+        throw error;
+      }
+      return readShape("iam", () => parseRolePolicy(root, role, REVOCATION_POLICY));
     },
   };
 }

@@ -2,7 +2,7 @@
 export { AwsObserver, BACKOFF_BASE_MS, type AwsCall, type AwsObservation, type AwsObserverOptions, type ObserveInput } from "./observer.js";
 export type { AwsViews, View } from "./views.js";
 export type { StsIdentity } from "./arn.js";
-export type { AssociationState, AssociationView, InstanceProfileView, ProfileRole } from "./parse.js";
+export type { AssociationState, AssociationView, InstanceProfileView, ProfileRole, RevocationView } from "./parse.js";
 export type { Classified, FailureKind } from "./classify.js";
 export type { AwsApi } from "./api.js";
 export type { Dated } from "./query.js";

@@ -4,7 +4,7 @@ import type { StsIdentity } from "./arn.js";
 import { profileNameFromArn } from "./arn.js";
 import type { Classified, FailureKind } from "./classify.js";
 import { NO_CONFIGURED_ENDPOINTS, type ConfiguredEndpoints } from "./endpoints.js";
-import type { AssociationView, InstanceProfileView } from "./parse.js";
+import type { AssociationView, InstanceProfileView, RevocationView } from "./parse.js";
 import { QUERY_DEFAULTS, type Dated } from "./query.js";
 import { instancePhase, type Cadence } from "./schedule.js";
 import type { SigningCredentials } from "./sigv4.js";
@@ -45,6 +45,8 @@ export interface AwsObserverOptions {
 /** A call made in one observation, and how it ended (its message scrubbed of secrets). */
 export interface AwsCall {
   api: "sts" | "iam" | "ec2";
+  /** Set for IAM GetRolePolicy, beside GetInstanceProfile: each has its own outage (src/drift/health.ts). */
+  action?: "GetRolePolicy";
   at: number;
   outcome: "ok" | Classified;
 }
@@ -57,6 +59,8 @@ export interface ObserveInput {
   credentials: SigningCredentials | null;
   /** IMDS `iam/info` InstanceProfileArn; null when no profile is attached. */
   profileArn: string | null;
+  /** The role IMDS serves (its name checked when read): whose revoked sessions a monitoring principal reads. */
+  role?: string | null;
   /** IMDS showed a change since the last poll: profile ARN, role or AccessKeyId. */
   imdsChanged: boolean;
   accessKeyIdChanged: boolean;
@@ -66,13 +70,18 @@ export interface ObserveInput {
  * The agent's AWS side (docs/contract.md, Observation model): STS on start, on every AccessKeyId change
  * and at least every `stsIntervalMs`; IAM and EC2 on start, on every change
  * seen in IMDS and every `controlPlaneIntervalMs` on this instance's slot;
- * each API with its own backoff (src/aws/schedule.ts). It observes only:
- * what the answers mean is decided by the fold (src/drift/fold.ts).
+ * with a monitoring principal, the served role's AWSRevokeOlderSessions on start, when the
+ * served role changes and on the same slot; each API with its own backoff (src/aws/schedule.ts).
+ * It observes only: what the answers mean is decided by the fold (src/drift/fold.ts).
  */
 export class AwsObserver {
   readonly #sts: Source<StsIdentity>;
   readonly #profile: Source<InstanceProfileView>;
   readonly #association: Source<AssociationView | null> | null;
+  /** Only with a monitoring principal: the served credentials cannot be asked about their own revocation. */
+  readonly #revocation: Source<RevocationView> | null;
+  /** The role the revocation view is about. */
+  #revocationRole: string | null = null;
   readonly #api: AwsApi;
   #dated: Dated | null = null;
 
@@ -94,18 +103,29 @@ export class AwsObserver {
     };
     // STS refusing the credentials is an answer about them, not about STS: no backoff, a new AccessKeyId is checked at once.
     this.#sts = new Source(sts, (kind) => kind !== "rejected", random);
-    const answered = (kind: FailureKind) => kind !== "not-found";
+    // Signed with the served credentials, an explicit deny is an answer about them (revoked sessions,
+    // credentials_revoked), not about the API: a new AccessKeyId is asked about at once.
+    const served = opts.controlPlaneCredentials === undefined;
+    const answered = (kind: FailureKind) => kind !== "not-found" && !(served && kind === "explicit-deny");
     this.#profile = new Source(controlPlane, answered, random);
     this.#association = opts.association ? new Source(controlPlane, answered, random) : null;
+    this.#revocation = served ? null : new Source(controlPlane, () => true, random);
   }
 
   get views(): AwsViews {
-    return { sts: this.#sts.view, profile: this.#profile.view, association: this.#association?.view ?? "disabled", dated: this.#dated };
+    return {
+      sts: this.#sts.view,
+      profile: this.#profile.view,
+      association: this.#association?.view ?? "disabled",
+      revocation: this.#revocation?.view ?? "disabled",
+      controlPlaneSigner: this.#revocation ? "monitor" : "served",
+      dated: this.#dated,
+    };
   }
 
   async observe(input: ObserveInput): Promise<AwsObservation> {
     const now = this.opts.clock.now();
-    for (const source of [this.#sts, this.#profile, this.#association]) source?.age();
+    for (const source of [this.#sts, this.#profile, this.#association, this.#revocation]) source?.age();
     this.#sts.noteChange(input.accessKeyIdChanged);
     this.#profile.noteChange(input.imdsChanged);
     this.#association?.noteChange(input.imdsChanged);
@@ -119,6 +139,7 @@ export class AwsObserver {
       credentials ? this.#observeSts(now, credentials) : null,
       controlPlane && profileArn !== null ? this.#observeProfile(now, controlPlane, profileArn) : null,
       controlPlane ? this.#observeAssociation(now, controlPlane) : null,
+      this.#observeRevocation(now, credentials ? (input.role ?? null) : null),
     ]);
     return { ...this.views, calls: calls.filter((c): c is AwsCall => c !== null) };
   }
@@ -138,6 +159,23 @@ export class AwsObserver {
     if (!this.#profile.due(now)) return null;
     const result = await this.#profile.call(now, credentials, () => this.#api.getInstanceProfile(name, credentials));
     return { api: "iam", at: now, outcome: result.ok ? "ok" : result.failure };
+  }
+
+  /** `role`: the served role; null when none is served, and there is nothing revoked to look for. */
+  async #observeRevocation(now: number, role: string | null): Promise<AwsCall | null> {
+    const source = this.#revocation;
+    const monitor = this.opts.controlPlaneCredentials;
+    if (!source || !monitor) return null;
+    if (role === null) {
+      source.clear();
+      this.#revocationRole = null;
+      return null;
+    }
+    source.noteChange(role !== this.#revocationRole);
+    if (!source.due(now)) return null;
+    this.#revocationRole = role;
+    const result = await source.call(now, monitor, () => this.#api.getRevocation(role, monitor));
+    return { api: "iam", action: "GetRolePolicy", at: now, outcome: result.ok ? "ok" : result.failure };
   }
 
   async #observeAssociation(now: number, credentials: SigningCredentials): Promise<AwsCall | null> {

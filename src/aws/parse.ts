@@ -4,6 +4,7 @@
  */
 import { ShapeError } from "../errors.js";
 import { ASSOCIATION_ID, ERROR_CODE, PROFILE_ARN, PROFILE_ID, PROFILE_NAME, ROLE_ARN, ROLE_ID, ROLE_NAME } from "../formats.js";
+import { revokedBefore } from "./revocation.js";
 import { child, childrenNamed, textOf, type XmlElement } from "./xml.js";
 
 export { ShapeError };
@@ -71,6 +72,24 @@ export function parseInstanceProfile(root: XmlElement): InstanceProfileView {
     id: formatted(profile, "InstanceProfileId", PROFILE_ID),
     roles,
   };
+}
+
+/** A role's revoked sessions, as its inline policy AWSRevokeOlderSessions says (src/aws/revocation.ts). */
+export interface RevocationView {
+  role: string;
+  /** Sessions issued before this time (ms) are denied everything; null: the role has no such policy, or it revokes nothing. */
+  revokedBefore: number | null;
+}
+
+/**
+ * docs/wire.md, IAM inline role policies: `RoleName`, `PolicyName` and the URL-encoded
+ * `PolicyDocument`. The names must be the ones asked for; the document is read for its time only.
+ */
+export function parseRolePolicy(root: XmlElement, role: string, policy: string): RevocationView {
+  const result = element(expectRoot(root, "GetRolePolicy"), "GetRolePolicyResult");
+  if (formatted(result, "RoleName", ROLE_NAME) !== role) throw new ShapeError("<RoleName> is not the role asked for");
+  if (required(result, "PolicyName") !== policy) throw new ShapeError("<PolicyName> is not the policy asked for");
+  return { role, revokedBefore: revokedBefore(required(result, "PolicyDocument")) };
 }
 
 export const ASSOCIATION_STATES = ["associating", "associated", "disassociating", "disassociated"] as const;

@@ -1,6 +1,6 @@
 import type { StsIdentity } from "./arn.js";
 import type { Classified, FailureKind } from "./classify.js";
-import type { AssociationView, InstanceProfileView } from "./parse.js";
+import type { AssociationView, InstanceProfileView, RevocationView } from "./parse.js";
 import type { Dated } from "./query.js";
 
 /**
@@ -30,6 +30,10 @@ export interface AwsViews {
   profile: View<InstanceProfileView>;
   /** null value: the instance has no association. "disabled": not asked (config). */
   association: View<AssociationView | null> | "disabled";
+  /** The served role's AWSRevokeOlderSessions, read by a monitoring principal; "disabled": there is none. */
+  revocation: View<RevocationView> | "disabled";
+  /** Who signs IAM and EC2: the served credentials, or a monitoring principal (controlPlane.credentials). */
+  controlPlaneSigner: "served" | "monitor";
   /** The Date of the last answer that carried one, beside when it came: the host clock against AWS's. */
   dated: Dated | null;
 }

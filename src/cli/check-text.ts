@@ -69,6 +69,12 @@ function viewRows(report: CheckReport, now: number): Row[] {
   if (association === null) rows.push(["association", "", "", "not read"]);
   else if ("error" in association) rows.push(["association", "", "", association.error]);
   else rows.push(["association", "", association.associationId ?? "-", `${association.arn.split("/").pop() ?? ""} ${association.state}`]);
+  const { revocation } = report;
+  if (revocation && "error" in revocation) rows.push(["role sessions", "?", "", `AWSRevokeOlderSessions: ${revocation.error}`]);
+  else if (revocation) {
+    const revoked = revocation.revokedBefore === null ? "none revoked (no AWSRevokeOlderSessions)" : `revoked if issued before ${revocation.revokedBefore} (AWSRevokeOlderSessions)`;
+    rows.push(["role sessions", revocation.role, "", revoked]);
+  }
   return rows;
 }
 

@@ -68,7 +68,7 @@ const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
     commands: [describe(i), replace(i)],
   }),
   credentials_rejected: (i) => ({
-    meaning: `STS refuses the credentials IMDS serves (the role was deleted, or its sessions revoked): every AWS call from this instance fails. IMDS refreshes them on its next rotation; to get fresh credentials of the profile's role now:`,
+    meaning: `STS refuses the credentials IMDS serves (the role was deleted: revoked sessions are credentials_revoked, since STS still answers them): every AWS call from this instance fails. IMDS refreshes them on its next rotation; to get fresh credentials of the profile's role now:`,
     commands: [stopStart(i), replace(i)],
   }),
   credentials_unavailable: (i) => ({
@@ -92,6 +92,10 @@ const EXPLAIN: Record<DriftKind, (i: Ids) => Explanation> = {
   profile_recreated: (i) => ({
     meaning: `The instance profile ${i.profile} was deleted and created again: same name, another profile (another InstanceProfileId). The instance's association still points at the deleted one, so EC2 cannot refresh its credentials, even if the new profile holds the same role. Give the instance a new association with the profile that exists now, by name:`,
     commands: [getProfile(i), replace(i)],
+  }),
+  credentials_revoked: (i) => ({
+    meaning: `${i.role}'s sessions issued before a time were revoked (the inline policy AWSRevokeOlderSessions), and IMDS still serves credentials issued before it: every AWS call from this instance but STS GetCallerIdentity is denied. IMDS brings new credentials at its next refresh (about hourly); to get them now, stop and start the instance, or give it a new association. See the revocation's time:`,
+    commands: [command("aws", "iam", "get-role-policy", "--role-name", i.role, "--policy-name", "AWSRevokeOlderSessions"), stopStart(i), replace(i)],
   }),
   credentials_expiring: (i) => ({
     meaning: "The served credentials are within 5 minutes of their expiry (or past it) and IMDS has not rotated them, though EC2 makes new ones available at least 5 minutes before. Look at IMDS's health; a stop and start makes it deliver anew:",

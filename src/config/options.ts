@@ -99,7 +99,7 @@ export const OPTIONS = [
   option("controlPlane.credentials", {
     group: "aws", flag: "control-plane-credentials", env: ["ROLEWATCH_CONTROL_PLANE_CREDENTIALS"],
     default: "instance", parser: oneOf("SOURCE", ["instance", "environment"] as const),
-    help: "Who signs the IAM and EC2 calls. instance: the served credentials (the role needs iam:GetInstanceProfile and ec2:DescribeIamInstanceProfileAssociations). environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN of rolewatch's environment, a monitoring principal that still reads the control plane when the served credentials are revoked (a deleted or re-created role). STS always checks the served credentials.",
+    help: "Who signs the IAM and EC2 calls. instance: the served credentials (the role needs iam:GetInstanceProfile and ec2:DescribeIamInstanceProfileAssociations). environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN of rolewatch's environment, a monitoring principal that still reads the control plane when the served credentials are revoked (a deleted or re-created role, revoked sessions), and confirms revoked sessions by reading the served role's AWSRevokeOlderSessions (it needs iam:GetRolePolicy too). STS always checks the served credentials.",
   }),
   option("region", {
     group: "aws", flag: "region", env: ["ROLEWATCH_REGION"],

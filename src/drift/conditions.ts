@@ -22,6 +22,9 @@ export function servedRole(o: Observation): string | null {
   return o.imds.state === "ok" ? o.imds.value.role : null;
 }
 
+/** `YYYY-MM-DDTHH:MM:SSZ`, as IMDS and IAM write times. */
+export const isoTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
 /** Whether IMDS serves credentials; once it serves none, no drift about served credentials can show. */
 export function servesCredentials(o: Observation): boolean | null {
   if (o.imds.state !== "ok") return null;
@@ -113,6 +116,29 @@ export const CONDITIONS: Readonly<Record<DriftKind, (o: Observation, memory: Mem
     const others = shown.filter((s) => s.id !== profile.id);
     const detail = `instance profile ${profile.name} was deleted and created again: IAM's has InstanceProfileId ${profile.id}, ${shown.map((s) => `${s.where} shows ${s.id}`).join(" and ")}; the instance is tied to a profile that no longer exists`;
     return { shows: others.length > 0, detail };
+  },
+
+  credentials_revoked(o) {
+    const serves = servesCredentials(o);
+    if (serves === false) return { shows: false, detail: "" };
+    if (serves === null || o.imds.state !== "ok" || o.revocation.state !== "ok") return null;
+    const { role, accessKeyId, lastUpdated } = o.imds.value;
+    const r = o.revocation.value;
+    if (r.by === "policy") {
+      // Read for another role than IMDS serves now: the served role's is read at once (src/aws/observer.ts).
+      if (r.role !== role) return null;
+      if (r.revokedBefore === null) return { shows: false, detail: "" };
+      if (lastUpdated === undefined || lastUpdated === null) return null;
+      const detail = `${r.role}'s sessions issued before ${isoTime(r.revokedBefore)} are revoked (AWSRevokeOlderSessions, read as the monitoring principal); the served credentials (${accessKeyId ?? ""}) were issued at ${isoTime(lastUpdated)}: every call they sign but STS's is denied`;
+      return { shows: lastUpdated < r.revokedBefore, detail };
+    }
+    if (r.denied === null) return { shows: false, detail: "" };
+    // STS must accept the credentials: refused, they are credentials_rejected, not revoked sessions.
+    if (o.sts.state !== "ok") return null;
+    if (o.sts.value.outcome !== "accepted") return { shows: false, detail: "" };
+    const api = r.denied.api.toUpperCase();
+    const detail = `inferred from an explicit deny, with the served credentials alone (no monitoring principal reads AWSRevokeOlderSessions): ${api} answers ${r.denied.code} "with an explicit deny in an identity-based policy" to the served credentials (${accessKeyId ?? ""}) while STS accepts them, as for sessions issued before a revocation`;
+    return { shows: true, detail };
   },
 
   credentials_expiring(o) {

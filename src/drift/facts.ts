@@ -1,6 +1,7 @@
 import { servedKey } from "./imds.js";
 import type { AwsSeen, ImdsRead, PollInput, Seen, StsSeen } from "./input.js";
-import type { ImdsFacts, Known, Observation, StsFacts } from "./observation.js";
+import type { ImdsFacts, Known, Observation, RevocationFacts, StsFacts } from "./observation.js";
+import { DEFAULT_FRESH_FOR } from "./sources.js";
 import type { DriftState } from "./state.js";
 
 /**
@@ -40,7 +41,27 @@ export function factsOf(input: PollInput, stsKey: string | null, at: number): Ob
     sts: aws && currentKey !== null && stsKey === currentKey ? stsFacts(aws.sts) : { state: "unknown" },
     profile: profileFacts(imds, aws),
     association: aws === null ? { state: "unknown" } : associationFacts(aws.association),
+    revocation: aws === null ? { state: "unknown" } : revocationFacts(aws, at, (input.freshFor ?? DEFAULT_FRESH_FOR).controlPlaneMs),
   };
+}
+
+/**
+ * A monitoring principal's reading of AWSRevokeOlderSessions is about the role, not a key, so it
+ * holds while it is fresh (docs/contract.md, Source states), across rotations. The served
+ * credentials' own IAM and EC2 calls say something only in the observation that made them.
+ */
+function revocationFacts(aws: AwsSeen, at: number, windowMs: number): Known<RevocationFacts> {
+  if (aws.controlPlaneSigner === "monitor") {
+    const view = aws.revocation;
+    if (view === undefined || view === "disabled" || view.state !== "ok" || at - (view.at ?? at) > windowMs) return { state: "unknown" };
+    return { state: "ok", value: { by: "policy", role: view.value.role, revokedBefore: view.value.revokedBefore } };
+  }
+  const views = [["iam", aws.profile], ["ec2", aws.association]] as const;
+  const fresh = views.flatMap(([api, v]) => (v !== "disabled" && v.state !== "never" && v.fresh ? [{ api, v }] : []));
+  const denied = fresh.find(({ v }) => v.state === "failed" && v.kind === "explicit-deny");
+  if (denied && denied.v.state === "failed") return { state: "ok", value: { by: "deny", denied: { api: denied.api, code: denied.v.code } } };
+  const answered = fresh.some(({ v }) => v.state === "ok" || v.kind === "not-found");
+  return answered ? { state: "ok", value: { by: "deny", denied: null } } : { state: "unknown" };
 }
 
 function imdsFacts(read: ImdsRead): Observation["imds"] {
@@ -49,6 +70,7 @@ function imdsFacts(read: ImdsRead): Observation["imds"] {
   const served = credentials && "accessKeyId" in credentials ? credentials : null;
   const value: ImdsFacts = { profileArn: info?.instanceProfileArn ?? null, role, accessKeyId: served?.accessKeyId ?? null, expiration: served?.expiration ?? null };
   if (info?.instanceProfileId !== undefined) value.profileId = info.instanceProfileId;
+  if (served?.lastUpdated !== undefined) value.lastUpdated = served.lastUpdated;
   if (credentials && !("accessKeyId" in credentials) && credentials.code !== "Success") value.unavailableCode = credentials.code;
   if (read.view.otherRoles && read.view.otherRoles.length > 0) value.otherRoles = [...read.view.otherRoles];
   return { state: "ok", value };

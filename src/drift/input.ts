@@ -56,6 +56,8 @@ export type AwsApiName = "sts" | "iam" | "ec2";
 /** A call made in this poll, and how it ended. */
 export interface CallSeen {
   api: AwsApiName;
+  /** The API's action when it has more than one (IAM GetRolePolicy); absent: its usual one. */
+  action?: string;
   at: number;
   outcome: "ok" | Failure;
 }
@@ -67,10 +69,20 @@ export interface DatedSeen {
   receivedAt: number;
 }
 
+/** A role's sessions revoked before a time (its AWSRevokeOlderSessions); null: none revoked. */
+export interface RevocationSeen {
+  role: string;
+  revokedBefore: number | null;
+}
+
 export interface AwsSeen {
   sts: Seen<StsSeen>;
   profile: Seen<ProfileSeen>;
   association: Seen<AssociationSeen | null> | "disabled";
+  /** Read by a monitoring principal; absent or "disabled": the control plane is signed with the served credentials. */
+  revocation?: Seen<RevocationSeen> | "disabled";
+  /** Who signed the IAM and EC2 calls; absent: the served credentials. */
+  controlPlaneSigner?: "served" | "monitor";
   calls: readonly CallSeen[];
   /** The last answer that carried a Date; absent or null: none yet. */
   dated?: DatedSeen | null;

@@ -14,6 +14,7 @@ export const DRIFT_KINDS = [
   "credentials_unavailable",
   "profile_missing",
   "profile_recreated",
+  "credentials_revoked",
 ] as const;
 
 export type DriftKind = (typeof DRIFT_KINDS)[number];
@@ -31,6 +32,7 @@ export const SEVERITY: Readonly<Record<DriftKind, Severity>> = {
   credentials_unavailable: "critical",
   profile_missing: "critical",
   profile_recreated: "critical",
+  credentials_revoked: "critical",
 };
 
 export function isDriftKind(value: string): value is DriftKind {

@@ -13,6 +13,8 @@ export interface ImdsFacts {
   accessKeyId: string | null;
   /** ms since epoch; null when no credentials are served. */
   expiration: number | null;
+  /** The served credentials' LastUpdated (ms): about when they were issued; undefined when not said. */
+  lastUpdated?: number | null;
   /** The credentials document's Code when it is not Success: IMDS's own verdict that it has no credentials. */
   unavailableCode?: string;
   /** Roles listed besides `role` (docs/contract.md, Drift kinds, identity_mismatch). */
@@ -41,6 +43,16 @@ export interface AssociationFacts {
   state: string;
 }
 
+/**
+ * What tells whether the served credentials' sessions were revoked (credentials_revoked): the
+ * role's AWSRevokeOlderSessions as a monitoring principal read it (`policy`), or, without one,
+ * whether IAM and EC2 answered the served credentials in this observation or denied them
+ * explicitly (`deny`).
+ */
+export type RevocationFacts =
+  | { by: "policy"; role: string; revokedBefore: number | null }
+  | { by: "deny"; denied: { api: "iam" | "ec2"; code: string } | null };
+
 export interface Observation {
   at: number;
   instance: { id: string; accountId: string } | null;
@@ -49,4 +61,5 @@ export interface Observation {
   profile: Known<ProfileFacts>;
   /** null value: no association. */
   association: Known<AssociationFacts | null> | { state: "disabled" };
+  revocation: Known<RevocationFacts>;
 }

@@ -1,4 +1,4 @@
-import { servedRole, servesCredentials } from "./conditions.js";
+import { isoTime, servedRole, servesCredentials } from "./conditions.js";
 import type { DriftKind } from "./kinds.js";
 import type { Observation } from "./observation.js";
 
@@ -52,6 +52,17 @@ const RESOLUTIONS: Readonly<Record<DriftKind, (o: Observation) => string>> = {
     if (o.profile.state === "ok" && o.profile.value.missing) return `${profile(o)} no longer exists in IAM`;
     const id = o.imds.state === "ok" ? o.imds.value.profileId : null;
     return id ? `iam/info shows InstanceProfileId ${id}, the id IAM has for ${profile(o)}` : `the instance is tied to the ${profile(o)} IAM has`;
+  },
+  credentials_revoked: (o) => {
+    const imds = o.imds.state === "ok" ? o.imds.value : null;
+    const key = imds?.accessKeyId ?? "";
+    const r = o.revocation.state === "ok" ? o.revocation.value : null;
+    if (r?.by === "policy" && r.revokedBefore === null) return `${r.role}'s sessions are no longer revoked (no AWSRevokeOlderSessions)`;
+    if (r?.by === "policy" && r.revokedBefore !== null && imds?.lastUpdated) {
+      return `IMDS serves credentials (${key}) issued at ${isoTime(imds.lastUpdated)}, after the revocation of ${isoTime(r.revokedBefore)}`;
+    }
+    if (r?.by === "deny") return `IAM and EC2 answer the served credentials (${key}) again`;
+    return `IMDS serves ${served(o)}'s credentials (${key}), which are not revoked`;
   },
   credentials_expiring: (o) => {
     const expiration = o.imds.state === "ok" ? o.imds.value.expiration : null;

@@ -132,6 +132,26 @@ describe("an answer that is no outage", () => {
     expect(h.fake.calls("iam")).toHaveLength(2);
   });
 
+  it("an explicit deny of the served credentials: an answer about them, so a new AccessKeyId is asked about at once", async () => {
+    const explicit = "User: x is not authorized to perform: iam:GetInstanceProfile on resource: instance profile MyInPr with an explicit deny in an identity-based policy";
+    h.answers.iam = () => ({ status: 403, body: queryErrorXml("AccessDenied", explicit, IAM_NS) });
+    expect((await h.observe()).profile).toMatchObject({ state: "failed", kind: "explicit-deny", code: "AccessDenied" });
+    h.clock.advance(15_000);
+    await h.observe({ credentials: served("ASIAIOSFODNN7EXAMPL2"), imdsChanged: true, accessKeyIdChanged: true });
+    expect(h.fake.calls("iam").map((r) => r.accessKeyId)).toEqual(["ASIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPL2"]);
+  });
+
+  it("an explicit deny of a monitoring principal is its own permission problem: it backs off", async () => {
+    await h.close();
+    h = await startHarness({ controlPlaneCredentials: { accessKeyId: "AKIAMONITORMONITOR01", secretAccessKey: served().secretAccessKey } });
+    const explicit = "User: x is not authorized to perform: iam:GetInstanceProfile with an explicit deny in an identity-based policy";
+    h.answers.iam = () => ({ status: 403, body: queryErrorXml("AccessDenied", explicit, IAM_NS) });
+    await h.observe();
+    h.clock.advance(15_000);
+    await h.observe({ imdsChanged: true, accessKeyIdChanged: true });
+    expect(h.fake.calls("iam").filter((r) => r.action === "GetInstanceProfile")).toHaveLength(1);
+  });
+
   it("a failed view keeps the last good value", async () => {
     await h.observe();
     h.answers.iam = () => ({ status: 404, body: queryErrorXml("NoSuchEntity", "gone", IAM_NS) });

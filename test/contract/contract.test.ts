@@ -43,7 +43,7 @@ const FIRST_DOCUMENTS: Record<string, unknown> = {
 };
 
 /** Drift kinds added since the first version: the product's schema takes them, the first version's need not. */
-const ADDED_KINDS = ["credentials_unavailable", "profile_missing", "profile_recreated"] as const;
+const ADDED_KINDS = ["credentials_unavailable", "profile_missing", "profile_recreated", "credentials_revoked"] as const;
 
 describe("the check-output contract", () => {
   it.each(Object.entries(FIRST_DOCUMENTS))("still accepts what the first version accepts: %s", (_, document) => {

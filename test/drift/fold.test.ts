@@ -78,4 +78,21 @@ describe("the fold", () => {
     ]);
     expect(state.controlPlane).toEqual({ iam: { up: true, downSince: null }, ec2: { up: true, downSince: null } });
   });
+
+  it("keeps IAM down while GetRolePolicy's last call failed, though GetInstanceProfile answers in between", () => {
+    const t0 = Date.parse("2026-12-01T08:00:00Z");
+    const denied: CallSeen["outcome"] = { kind: "denied", code: "AccessDenied", status: 403, message: "not authorized to perform: iam:GetRolePolicy" };
+    const polls: CallSeen[][] = [
+      [{ api: "iam", at: t0, outcome: "ok" }, { api: "iam", action: "GetRolePolicy", at: t0, outcome: denied }],
+      [{ api: "iam", at: t0 + 60_000, outcome: "ok" }],
+      [{ api: "iam", action: "GetRolePolicy", at: t0 + 120_000, outcome: "ok" }],
+    ];
+    const { state, events } = run(polls.map((calls) => ({ imds: imds("ASIAKEY1"), identity: IDENTITY, aws: aws({ calls }) })));
+    expect(events.map((e) => e.filter((x) => x.action.startsWith("control-plane")))).toEqual([
+      [{ action: "control-plane-unavailable", api: "iam", reason: "AccessDenied (HTTP 403): not authorized to perform: iam:GetRolePolicy" }],
+      [],
+      [{ action: "control-plane-recovered", api: "iam", downSeconds: 120 }],
+    ]);
+    expect(state.controlPlane.iam).toEqual({ up: true, downSince: null });
+  });
 });

@@ -13,9 +13,11 @@ export function healthyAt(at: number): Observation {
   return {
     at,
     instance: { id: "i-0d4c8f2b7a91e3c56", accountId: "111122223333" },
-    imds: { state: "ok", value: { profileArn: PROFILE_ARN, profileId: PROFILE_ID, role: "RedRole", accessKeyId: "ASIAKEY1", expiration: at + 5 * 3600_000 } },
+    imds: { state: "ok", value: { profileArn: PROFILE_ARN, profileId: PROFILE_ID, role: "RedRole", accessKeyId: "ASIAKEY1", expiration: at + 5 * 3600_000, lastUpdated: at - 3600_000 } },
     sts: { state: "ok", value: { outcome: "accepted", role: "RedRole", roleId: RED.id, account: "111122223333", session: "i-0d4c8f2b7a91e3c56" } },
     profile: { state: "ok", value: { name: "MyInPr", id: PROFILE_ID, roles: [RED] } },
     association: { state: "ok", value: { associationId: "iip-assoc-0123456789abcdef0", arn: PROFILE_ARN, profileId: PROFILE_ID, state: "associated" } },
+    // The served credentials signed the control-plane reads above, and were answered.
+    revocation: { state: "ok", value: { by: "deny", denied: null } },
   };
 }

@@ -32,6 +32,10 @@ const CASES: [DriftKind, Tweak, Tweak][] = [
     if (o.imds.state === "ok") o.imds.value.profileId = PROFILE_ID_AGAIN;
     if (o.association.state === "ok" && o.association.value) o.association.value.profileId = PROFILE_ID_AGAIN;
   }],
+  ["credentials_revoked", (o) => void (o.revocation = { state: "ok", value: { by: "policy", role: "RedRole", revokedBefore: o.at - 60_000 } }), (o) => {
+    o.revocation = { state: "ok", value: { by: "policy", role: "RedRole", revokedBefore: T0 - 60_000 } };
+    if (o.imds.state === "ok") Object.assign(o.imds.value, { accessKeyId: "ASIAKEY2", lastUpdated: o.at - 60_000 });
+  }],
   ["credentials_unavailable", (o) => void (o.imds.state === "ok" && Object.assign(o.imds.value, { accessKeyId: null, expiration: null, unavailableCode: "AssumeRoleUnauthorizedAccess" }), (o.sts = { state: "unknown" })), () => {}],
 ];
 

@@ -15,6 +15,10 @@ const unknown = { state: "unknown" } as const;
 const imds = (o: Observation) => (o.imds.state === "ok" ? o.imds.value : (() => { throw new Error("imds unknown"); })());
 /** IAM answers NoSuchEntity for the profile iam/info names. */
 const deleted: Tweak = (o) => { o.profile = { state: "ok", value: { name: "MyInPr", roles: [], missing: true } }; };
+/** The served credentials' own IAM read is denied explicitly, as AWSRevokeOlderSessions denies it. */
+const explicitDeny: Tweak = (o) => { o.revocation = { state: "ok", value: { by: "deny", denied: { api: "iam", code: "AccessDenied" } } }; };
+/** A monitoring principal reads RedRole's AWSRevokeOlderSessions, revoking sessions issued before `before` (the served ones were issued an hour ago). */
+const revokedBefore = (before: number | null, role = "RedRole"): Tweak => (o) => { o.revocation = { state: "ok", value: { by: "policy", role, revokedBefore: before } }; };
 /** The profile of that name exists again, with another id, holding the same role. */
 const recreated: Tweak = (o) => { o.profile = { state: "ok", value: { name: "MyInPr", id: PROFILE_ID_AGAIN, roles: [RED] } }; };
 
@@ -48,6 +52,13 @@ const TABLE: [string, Tweak, DriftKind[]][] = [
   ["a re-created profile seen by the association alone (iam/info's id unsaid)", (o) => { recreated(o); delete imds(o).profileId; }, ["profile_recreated"]],
   ["a re-created profile, iam/info and the association already on the new one", (o) => { recreated(o); imds(o).profileId = PROFILE_ID_AGAIN; if (o.association.state === "ok" && o.association.value) o.association.value.profileId = PROFILE_ID_AGAIN; }, []],
   ["an association to another profile says nothing of this one's id", (o) => { o.association = { state: "ok", value: { associationId: "iip-assoc-1", arn: "arn:aws:iam::111122223333:instance-profile/Other", profileId: "AIPAOTHER00000000001", state: "associated" } }; }, ["association_mismatch"]],
+  ["revoked sessions, with the served credentials alone: IAM denies them explicitly, STS accepts them", explicitDeny, ["credentials_revoked"]],
+  ["an explicit deny of credentials STS rejects is credentials_rejected alone", (o) => { explicitDeny(o); o.sts = { state: "ok", value: { outcome: "rejected", code: "InvalidClientTokenId" } }; }, ["credentials_rejected"]],
+  ["revoked sessions, read by a monitoring principal: issued before the revocation", revokedBefore(NOW - 60_000), ["credentials_revoked"]],
+  ["a revocation older than the served credentials", revokedBefore(NOW - 2 * 3600_000), []],
+  ["revoked at the very time the credentials were issued (DateLessThan is strict)", revokedBefore(NOW - 3600_000), []],
+  ["no AWSRevokeOlderSessions on the role", revokedBefore(null), []],
+  ["a revocation of another role than IMDS serves decides nothing", revokedBefore(NOW, "BlueRole"), []],
   ["every source unknown decides nothing", (o) => { o.imds = unknown; o.sts = unknown; o.profile = unknown; o.association = unknown; }, []],
 ];
 
@@ -62,7 +73,7 @@ describe("transition from an empty state", () => {
 });
 
 function byKind(a: string[], b: string[]): number {
-  const order = ["profile_role_mismatch", "profile_empty", "role_recreated", "identity_mismatch", "association_mismatch", "credentials_rejected", "credentials_expiring", "credentials_unavailable", "profile_missing", "profile_recreated"];
+  const order = ["profile_role_mismatch", "profile_empty", "role_recreated", "identity_mismatch", "association_mismatch", "credentials_rejected", "credentials_expiring", "credentials_unavailable", "profile_missing", "profile_recreated", "credentials_revoked"];
   return order.indexOf(a[1] ?? "") - order.indexOf(b[1] ?? "");
 }
 
@@ -87,6 +98,10 @@ const KEEPS: [DriftKind, Tweak][] = [
   ["profile_missing", (o) => { o.profile = unknown; }],
   ["profile_recreated", (o) => { o.profile = unknown; }],
   ["profile_recreated", (o) => { o.imds = unknown; }],
+  ["credentials_revoked", (o) => { o.revocation = unknown; }],
+  ["credentials_revoked", (o) => { explicitDeny(o); o.sts = unknown; }],
+  ["credentials_revoked", (o) => { revokedBefore(NOW, "BlueRole")(o); }],
+  ["credentials_revoked", (o) => { revokedBefore(NOW)(o); delete imds(o).lastUpdated; }],
 ];
 
 describe("an open drift", () => {
@@ -196,6 +211,33 @@ describe("a deleted or re-created instance profile", () => {
     if (later.association.state === "ok" && later.association.value) later.association.value.profileId = PROFILE_ID_AGAIN;
     const { events } = transition(opened, later, NOW + 60_000);
     expect(events).toMatchObject([{ type: "resolved", kind: "profile_recreated", resolution: `iam/info shows InstanceProfileId ${PROFILE_ID_AGAIN}, the id IAM has for instance profile MyInPr` }]);
+  });
+});
+
+describe("revoked sessions", () => {
+  it("say how they were seen: inferred from the explicit deny, or confirmed by the policy's time", () => {
+    const inferred = healthy();
+    explicitDeny(inferred);
+    expect(transition(emptyState(), inferred, NOW).state.open.credentials_revoked?.detail).toBe(
+      'inferred from an explicit deny, with the served credentials alone (no monitoring principal reads AWSRevokeOlderSessions): IAM answers AccessDenied "with an explicit deny in an identity-based policy" to the served credentials (ASIAKEY1) while STS accepts them, as for sessions issued before a revocation',
+    );
+    const confirmed = healthy();
+    revokedBefore(Date.parse("2026-11-29T09:30:00Z"))(confirmed);
+    expect(transition(emptyState(), confirmed, NOW).state.open.credentials_revoked?.detail).toBe(
+      "RedRole's sessions issued before 2026-11-29T09:30:00Z are revoked (AWSRevokeOlderSessions, read as the monitoring principal); the served credentials (ASIAKEY1) were issued at 2026-11-29T09:00:00Z: every call they sign but STS's is denied",
+    );
+  });
+
+  it("resolve when IMDS serves credentials issued after the revocation", () => {
+    const shown = healthy();
+    revokedBefore(NOW - 60_000)(shown);
+    const opened = transition(emptyState(), shown, NOW).state;
+    const later = healthy();
+    revokedBefore(NOW - 60_000)(later);
+    Object.assign(imds(later), { accessKeyId: "ASIAKEY2", lastUpdated: NOW });
+    later.sts = unknown;
+    const { events } = transition(opened, later, NOW + 60_000);
+    expect(events).toMatchObject([{ type: "resolved", kind: "credentials_revoked", resolution: "IMDS serves credentials (ASIAKEY2) issued at 2026-11-29T10:00:00Z, after the revocation of 2026-11-29T09:59:00Z" }]);
   });
 });
 

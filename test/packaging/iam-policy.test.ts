@@ -25,10 +25,12 @@ describe("packaging/iam-policy.json", () => {
     expect(policy.Statement.every((s) => s.Effect === "Allow")).toBe(true);
     const grants = policy.Statement.flatMap((s) => list(s.Action).map((action) => [action, list(s.Resource)]));
     // GetInstanceProfile takes an instance-profile ARN; DescribeIamInstanceProfileAssociations
-    // has no resource-level permissions (Service Authorization Reference), so only "*".
+    // has no resource-level permissions (Service Authorization Reference), so only "*";
+    // GetRolePolicy (the monitoring principal's, for revoked sessions) takes a role ARN.
     expect(Object.fromEntries(grants)).toEqual({
       "iam:GetInstanceProfile": ["arn:aws:iam::*:instance-profile/*"],
       "ec2:DescribeIamInstanceProfileAssociations": ["*"],
+      "iam:GetRolePolicy": ["arn:aws:iam::*:role/*"],
     });
   });
 

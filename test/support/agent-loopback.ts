@@ -11,7 +11,7 @@ import { loadConfig } from "../../src/config.js";
 import { createEvents } from "../../src/observe/events.js";
 import { createMetrics, type Metrics } from "../../src/observe/metrics.js";
 import { startFakeImds, type FakeImds } from "../imds/loopback.js";
-import { associationsXml, callerIdentityXml, instanceProfileXml } from "./aws-bodies.js";
+import { associationsXml, callerIdentityXml, IAM_NS, instanceProfileXml, queryErrorXml } from "./aws-bodies.js";
 import { startFakeAws, type Answer, type FakeAws, type QueryRequest } from "./aws-loopback.js";
 import type { LoggedEvent } from "./field.js";
 
@@ -29,14 +29,23 @@ export const MONITOR_KEY = "AKIAMONITORMONITOR01";
 
 const IAM = "/latest/meta-data/iam/";
 
-export type Answers = Record<"sts" | "iam" | "ec2", (req: QueryRequest) => Answer>;
+/** `iam`: GetInstanceProfile; `rolePolicy`: IAM GetRolePolicy. */
+export type Answers = Record<"sts" | "iam" | "ec2" | "rolePolicy", (req: QueryRequest) => Answer>;
 
-/** What IAM and EC2 hold when nothing was changed: MyInPr (PROFILE_ID) holds RedRole, and is associated. */
+/** What IAM and EC2 hold when nothing was changed: MyInPr (PROFILE_ID) holds RedRole, and is associated; RedRole has no inline policy. */
 export const healthy: Answers = {
   sts: () => ({ status: 200, body: callerIdentityXml({ arn: `arn:aws:sts::${ACCOUNT}:assumed-role/RedRole/${INSTANCE}`, userId: `${ROLE_ID}:${INSTANCE}`, account: ACCOUNT }) }),
   iam: () => ({ status: 200, body: profileXml(PROFILE_ID) }),
   ec2: () => ({ status: 200, body: associationsXml([{ associationId: ASSOCIATION_ID, instanceId: INSTANCE, arn: PROFILE_ARN, id: PROFILE_ID, state: "associated" }]) }),
+  rolePolicy: (req) => ({ status: 404, body: queryErrorXml("NoSuchEntity", `The role policy with name ${req.params.get("PolicyName") ?? ""} cannot be found.`, IAM_NS) }),
 };
+
+/** GetRolePolicy of RedRole's AWSRevokeOlderSessions, revoking sessions issued before `before` (docs/wire.md, Revoked sessions). */
+export function revocationXml(before: number): string {
+  const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: ["*"], Resource: ["*"], Condition: { DateLessThan: { "aws:TokenIssueTime": isoSeconds(before) } } }] });
+  return `<GetRolePolicyResponse xmlns="${IAM_NS}"><GetRolePolicyResult><PolicyName>AWSRevokeOlderSessions</PolicyName><RoleName>RedRole</RoleName>`
+    + `<PolicyDocument>${encodeURIComponent(document)}</PolicyDocument></GetRolePolicyResult><ResponseMetadata><RequestId>r-4</RequestId></ResponseMetadata></GetRolePolicyResponse>`;
+}
 
 /** GetInstanceProfile of MyInPr with `id`, holding RedRole. */
 export function profileXml(id: string): string {
@@ -59,7 +68,8 @@ export class AgentField {
     const clock = new ManualClock("2026-11-29T08:00:00Z");
     const routes: Record<string, string> = {};
     const field = new AgentField(clock, await startFakeImds({ routes }), routes);
-    field.aws = await startFakeAws((req) => field.answers[req.service as keyof Answers](req), { date: () => clock.now() + field.skewMs });
+    const answer = (req: QueryRequest) => field.answers[req.action === "GetRolePolicy" ? "rolePolicy" : (req.service as "sts" | "iam" | "ec2")](req);
+    field.aws = await startFakeAws(answer, { date: () => clock.now() + field.skewMs });
     field.profileId(PROFILE_ID);
     field.serve("ASIAREDKEY0000000001", clock.now() - 10 * MINUTE);
     routes[`${IAM}security-credentials/`] = "RedRole";
