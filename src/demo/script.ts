@@ -61,6 +61,69 @@ const IMDS_VERDICTS: Step[] = [
   { id: "IMDS", title: "IMDS lists RedRole alone again", commands: [clearFaults], act: (s) => s.sim.clearFaults(), until: clear, limitMs: MINUTE, resolves: ["identity_mismatch"] },
 ];
 
+/** IAM's "revoke active sessions": deny every session issued before now (docs/wire.md, Revoked sessions). */
+const revokePolicy = (now: number) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: ["*"], Resource: ["*"], Condition: { DateLessThan: { "aws:TokenIssueTime": new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z") } } }] });
+
+/**
+ * The field report's fourth remedy: revoke the old role's sessions during a
+ * swap. STS still accepts them, so only IAM (or a monitoring principal's
+ * GetRolePolicy) tells; IMDS replaces them at its next refresh.
+ */
+const REVOCATION: Step[] = [
+  { id: "S5", title: "Swap to BlueRole once more...", ...swap("RedRole", "BlueRole"), until: open("profile_role_mismatch"), limitMs: 6 * MINUTE, detects: ["profile_role_mismatch"] },
+  {
+    id: "S5", title: "...and revoke RedRole's active sessions: STS still accepts them, every other call is denied",
+    commands: ["aws iam put-role-policy --role-name RedRole --policy-name AWSRevokeOlderSessions --policy-document file://revoke-older-sessions.json"],
+    act: (s) => iam(s).putRolePolicy({ roleName: "RedRole", policyName: "AWSRevokeOlderSessions", document: revokePolicy(s.clock.now()) }),
+    until: open("credentials_revoked"), limitMs: 6 * MINUTE, detects: ["credentials_revoked"],
+  },
+  {
+    id: "S5", title: "IMDS replaces the revoked credentials at its next refresh, and delivers BlueRole within the swap's delay",
+    commands: [], act: nothing, until: (r) => r.imds.role === "BlueRole" && clear(r), limitMs: 2 * HOUR, resolves: ["credentials_revoked", "profile_role_mismatch"],
+  },
+  {
+    id: "S5", title: "Swap back to RedRole with a new association (its sessions from now on are not revoked)",
+    commands: [...swap("BlueRole", "RedRole").commands, "aws ec2 replace-iam-instance-profile-association --association-id ASSOCIATION --iam-instance-profile Name=MyInPr"],
+    act: (s) => {
+      swap("BlueRole", "RedRole").act(s);
+      void iam(s).replaceIamInstanceProfileAssociation(association(s), { name: "MyInPr" });
+    },
+    until: (r) => r.imds.role === "RedRole" && clear(r), limitMs: MINUTE,
+  },
+];
+
+/**
+ * Instance profiles outlive their roles and can be re-created: the
+ * association keeps the deleted one's id, and IMDS its last credentials.
+ */
+const PROFILE_DELETED: Step[] = [
+  {
+    id: "S6", title: "Delete instance profile MyInPr: iam/info and the association still name it",
+    commands: ["aws iam remove-role-from-instance-profile --instance-profile-name MyInPr --role-name RedRole", "aws iam delete-instance-profile --instance-profile-name MyInPr"],
+    act: (s) => {
+      iam(s).removeRoleFromInstanceProfile("MyInPr", "RedRole");
+      iam(s).deleteInstanceProfile("MyInPr");
+    },
+    until: open("profile_missing"), limitMs: 6 * MINUTE, detects: ["profile_missing"],
+  },
+  {
+    id: "S6", title: "Create MyInPr again with RedRole: same name and role, another profile (another InstanceProfileId)",
+    commands: ["aws iam create-instance-profile --instance-profile-name MyInPr", "aws iam add-role-to-instance-profile --instance-profile-name MyInPr --role-name RedRole"],
+    act: (s) => {
+      iam(s).createInstanceProfile({ name: "MyInPr" });
+      iam(s).addRoleToInstanceProfile("MyInPr", "RedRole");
+    },
+    until: (r) => open("profile_recreated")(r) && !open("profile_missing")(r), limitMs: 6 * MINUTE, detects: ["profile_recreated"], resolves: ["profile_missing"],
+  },
+  {
+    id: "S6", title: "Associate the new MyInPr: IMDS delivers its role's credentials at once",
+    commands: ["aws ec2 replace-iam-instance-profile-association --association-id ASSOCIATION --iam-instance-profile Name=MyInPr"],
+    act: (s) => void iam(s).replaceIamInstanceProfileAssociation(association(s), { name: "MyInPr" }),
+    until: clear, limitMs: MINUTE, resolves: ["profile_recreated"],
+  },
+];
+
 /** The field report's experiment (docs/contract.md, Field report, S1-S6), in order, on the default scenario. */
 export const SCRIPT: Step[] = [
   { id: "start", title: "RedRole is in instance profile MyInPr, associated with the instance", commands: [], act: nothing, until: (r) => r.imds.role === "RedRole" && clear(r), limitMs: MINUTE },
@@ -104,16 +167,19 @@ export const SCRIPT: Step[] = [
     act: (s) => void iam(s).replaceIamInstanceProfileAssociation(association(s), { name: "MyInPr" }),
     until: (r) => r.imds.role === "RedRole" && clear(r), limitMs: MINUTE, resolves: ["profile_role_mismatch"],
   },
+  ...REVOCATION,
   {
     id: "S6", title: "Delete RedRole and create it again under the same name: another role",
     commands: [
       "aws iam remove-role-from-instance-profile --instance-profile-name MyInPr --role-name RedRole",
+      "aws iam delete-role-policy --role-name RedRole --policy-name AWSRevokeOlderSessions",
       "aws iam delete-role --role-name RedRole",
       "aws iam create-role --role-name RedRole --assume-role-policy-document file://ec2-trust.json",
       "aws iam add-role-to-instance-profile --instance-profile-name MyInPr --role-name RedRole",
     ],
     act: (s) => {
       iam(s).removeRoleFromInstanceProfile("MyInPr", "RedRole");
+      iam(s).deleteRolePolicy("RedRole", "AWSRevokeOlderSessions");
       iam(s).deleteRole("RedRole");
       iam(s).createRole({ name: "RedRole", assumeRolePolicyDocument: EC2_TRUST });
       iam(s).addRoleToInstanceProfile("MyInPr", "RedRole");
@@ -121,6 +187,7 @@ export const SCRIPT: Step[] = [
     until: (r) => open("role_recreated")(r) && open("credentials_rejected")(r), limitMs: 16 * MINUTE, detects: ["role_recreated", "credentials_rejected"],
   },
   { id: "S6", title: "IMDS drops the deleted role's session at its next refresh", commands: [], act: nothing, until: (r) => clear(r) && r.sts !== null && !("error" in r.sts), limitMs: 2 * HOUR, resolves: ["role_recreated", "credentials_rejected"] },
+  ...PROFILE_DELETED,
   {
     id: "S1", title: "Empty the profile once more, and wait: the credentials are served until they expire (up to 6 hours)",
     commands: ["aws iam remove-role-from-instance-profile --instance-profile-name MyInPr --role-name RedRole"],

@@ -14,6 +14,13 @@ describe("rolewatch demo", () => {
     expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +ok drift credentials_unavailable resolved: /m);
     expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +!! drift identity_mismatch \(critical\) detected/m);
     expect(stdout).toMatch(/^T\+\d\d:\d\d:\d\d +ok drift identity_mismatch resolved: /m);
+    // The field report's four remedies (stop/start, a new association, deleting the role, revoking its sessions) and a deleted profile.
+    for (const kind of ["credentials_revoked", "profile_missing", "profile_recreated", "role_recreated", "credentials_rejected"]) {
+      expect(stdout).toMatch(new RegExp(`^T\\+\\d\\d:\\d\\d:\\d\\d +!! drift ${kind} \\(critical\\) detected`, "m"));
+      expect(stdout).toMatch(new RegExp(`^T\\+\\d\\d:\\d\\d:\\d\\d +ok drift ${kind} resolved: `, "m"));
+    }
+    expect(stdout).toContain("$ aws iam put-role-policy --role-name RedRole --policy-name AWSRevokeOlderSessions");
+    expect(stdout).toContain("$ aws iam delete-instance-profile --instance-profile-name MyInPr");
     expect(stdout).not.toMatch(/MISSED|UNEXPECTED/);
     expect(stdout).toContain("Every expected drift was detected and resolved.");
   }, 150_000);
