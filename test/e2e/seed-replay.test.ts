@@ -367,4 +367,62 @@ describe(`S2-S6 at K=${SCALE}: the swap's 54 min in 81 s`, { timeout: 300_000 },
       expect([agent.driftEvents("drift-detected", kind).length, agent.driftEvents("drift-resolved", kind).length]).toEqual([1, 1]);
     }
   });
+
+  const admin = () => ({ AWS_ACCESS_KEY_ID: sim.exports.AWS_ACCESS_KEY_ID ?? "", AWS_SECRET_ACCESS_KEY: sim.exports.AWS_SECRET_ACCESS_KEY ?? "" });
+  const asMonitor = () => agent.restart({ args: ["--control-plane-credentials", "environment"], env: admin() });
+  /** The simulator's now, as IAM's condition keys write a time. */
+  const simNow = () => new Date(sim.clock.simAt(Date.now())).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+  it("S5: the old role's sessions revoked during a swap are credentials_revoked while STS accepts them, until IMDS replaces them", async (ctx) => {
+    begin(ctx);
+    await awaitLull(sim, agent, { quietMs: 0, clearMs: 15_000, rotationClearMs: 30_000, timeoutMs: 120_000 });
+    const served = (await agent.status()).imds;
+    await swap("BlueRole", "RedRole");
+    const revokedAt = simNow();
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: ["*"], Resource: ["*"], Condition: { DateLessThan: { "aws:TokenIssueTime": revokedAt } } }] });
+    const put = await cli.run("iam", "put-role-policy", "--role-name", "BlueRole", "--policy-name", "AWSRevokeOlderSessions", "--policy-document", policy);
+    expect(put.out).toEqual({});
+    expect((await imdsCredentials(sim.imds, "BlueRole"))?.AccessKeyId).toBe(served.accessKeyId); // still served
+
+    expect(await asMonitor()).toBe(0);
+    const seen = await agent.until((r) => kinds(r).includes("credentials_revoked"), 10_000, "credentials_revoked");
+    expect(seen.sts).toMatchObject({ role: "BlueRole" }); // STS cannot be denied
+    expect(seen.drifts.find((d) => d.kind === "credentials_revoked")?.detail).toContain(revokedAt);
+    expect(kinds(seen)).toContain("profile_role_mismatch");
+    expect(contractProblems(seen)).toEqual([]);
+
+    // IMDS replaces them at its next refresh (the hourly one, 90 s real) or with the swap's delivery (81 s), whichever comes first.
+    const fresh = await agent.until((r) => r.imds.role === "RedRole" && r.drifts.length === 0, HOUR / SCALE + POLL_MS + 20_000, "RedRole served, no drift");
+    expect(fresh.imds.accessKeyId).not.toBe(served.accessKeyId);
+    expect([agent.driftEvents("drift-detected", "credentials_revoked").length, agent.driftEvents("drift-resolved", "credentials_revoked").length]).toEqual([1, 1]);
+    await cli.run("iam", "delete-role-policy", "--role-name", "BlueRole", "--policy-name", "AWSRevokeOlderSessions");
+  });
+
+  it("an instance profile deleted is profile_missing; created again under its name, profile_recreated until a new association", async (ctx) => {
+    begin(ctx);
+    await awaitLull(sim, agent, { quietMs: 0, clearMs: 15_000, timeoutMs: 100_000 });
+    const oldId = ((await getProfile()).out as { InstanceProfile: { InstanceProfileId: string } }).InstanceProfile.InstanceProfileId;
+    await cli.run("iam", "remove-role-from-instance-profile", "--instance-profile-name", "MyInPr", "--role-name", "RedRole");
+    await cli.run("iam", "delete-instance-profile", "--instance-profile-name", "MyInPr");
+    expect(await asMonitor()).toBe(0);
+    const missing = await agent.until((r) => kinds(r).includes("profile_missing"), 10_000, "profile_missing");
+    expect(kinds(missing)).not.toContain("profile_empty");
+    expect(missing.imds.role).toBe("RedRole"); // iam/info and the credentials as they were
+
+    const created = await cli.run("iam", "create-instance-profile", "--instance-profile-name", "MyInPr");
+    const newId = (created.out as { InstanceProfile: { InstanceProfileId: string } }).InstanceProfile.InstanceProfileId;
+    expect(newId).not.toBe(oldId);
+    await cli.run("iam", "add-role-to-instance-profile", "--instance-profile-name", "MyInPr", "--role-name", "RedRole");
+    expect(await asMonitor()).toBe(0);
+    const recreated = await agent.until((r) => kinds(r).includes("profile_recreated") && !kinds(r).includes("profile_missing"), 10_000, "profile_recreated");
+    expect(recreated.drifts.find((d) => d.kind === "profile_recreated")?.detail).toMatch(new RegExp(`${newId}.*${oldId}`));
+
+    const [old] = await describeAssociations();
+    await cli.run("ec2", "replace-iam-instance-profile-association", "--association-id", old?.AssociationId ?? "", "--iam-instance-profile", "Name=MyInPr");
+    const healed = await agent.until((r) => r.drifts.length === 0, 20_000, "profile_recreated resolved");
+    expect(healed.imds.profileId).toBe(newId);
+    for (const kind of ["profile_missing", "profile_recreated"]) {
+      expect([agent.driftEvents("drift-detected", kind).length, agent.driftEvents("drift-resolved", kind).length]).toEqual([1, 1]);
+    }
+  });
 });
