@@ -1,6 +1,6 @@
 import { systemClock } from "../clock.js";
 import type { DriftKind } from "../drift/kinds.js";
-import type { Step } from "./script.js";
+import type { Step } from "./step.js";
 import type { DemoEvent, Stage } from "./stage.js";
 
 const POLL_MS = 15_000;
