@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { scaledClock, systemClock } from "../clock.js";
 import { ConfigError } from "../errors.js";
 import { baseUrl, number, oneOf, optional, parseFlags, path, port } from "../config.js";
-import { loadScenario, startSimulator, type Simulator, type SimulatorOptions } from "../sim/index.js";
+import { endpointsLine, loadScenario, MAX_FLEET_LISTENERS, MAX_FLEET_PROFILES, startSimulator, writeEndpointsFile, type Simulator, type SimulatorOptions } from "../sim/index.js";
 import { EXIT, type Command, type Io } from "./command.js";
 
 const FLAGS = {
@@ -14,13 +14,16 @@ const FLAGS = {
   seed: { parser: optional(path("TEXT")) },
   "aws-backend": { parser: baseUrl({ protocols: ["http:", "https:"], example: "http://127.0.0.1:5000" }) },
   "instance-id": { parser: path("ID") },
+  instances: { parser: number(1, MAX_FLEET_LISTENERS, { integer: true, metavar: "N" }) },
+  profiles: { parser: number(1, MAX_FLEET_PROFILES, { integer: true, metavar: "M" }) },
+  "endpoints-file": { parser: path("FILE") },
 } as const;
 
 export const simCommand: Command = {
   name: "sim",
   summary: "the simulator of IMDS, on loopback, that follows the field report",
   help: () => `Usage: rolewatch sim [--imds-port N] [--aws-port N] [--time-scale K] [--scenario FILE] [--http-tokens MODE]
-                    [--aws-backend URL [--instance-id ID]]
+                    [--aws-backend URL [--instance-id ID]] [--instances N [--profiles M]] [--endpoints-file FILE]
 
 Serves an IMDSv2 on 127.0.0.1 that behaves like EC2's: token rules and status
 codes, exact bodies, credentials rotated about hourly and valid about 6 h.
@@ -44,8 +47,19 @@ lines a shell needs follow.
                       profile it holds; point the agent's AWS_ENDPOINT_URL there
   --instance-id ID    with --aws-backend, the backend's instance this IMDS
                       belongs to (default: its first running one)
+  --instances N       a fleet: N instances (1 to ${MAX_FLEET_LISTENERS}; default 1, the field
+                      report's world), each with an IMDS of its own on loopback
+                      (--imds-port, unless 0, is the first of N consecutive
+                      ports), round-robin over the profiles: MyInPr holding
+                      RedRole, then MyInPr-2 holding RedRole-2, …; BlueRole spare.
+                      The first line adds "instances": {instance id: IMDS URL}
+  --profiles M        the fleet's instance profiles (default one per 50
+                      instances); not with --scenario or --aws-backend
+  --endpoints-file F  also write the first line's object, with "instances"
+                      always present, to F (before the first line is printed)
 
-Run-time control (no real IMDS has these paths), for example:
+Run-time control (no real IMDS has these paths; in a fleet each instance's
+IMDS has its own, acting on that instance; the API's and the schedule are shared), for example:
   curl -X POST $IMDS/rolewatch-sim/rotate
   curl -X POST $IMDS/rolewatch-sim/deliver -d '{"role":"BlueRole"}'
   curl -X PUT  $IMDS/rolewatch-sim/faults  -d '{"kind":"status","status":500,"count":3}'
@@ -61,6 +75,9 @@ Run-time control (no real IMDS has these paths), for example:
   async run(io: Io) {
     const { values, problems, rest } = parseFlags(io.argv, FLAGS);
     if (rest.length > 0) problems.push(`unexpected argument ${JSON.stringify(rest[0])}`);
+    const fleet = values.instances !== undefined || values.profiles !== undefined;
+    if (fleet && values.scenario) problems.push("--instances and --profiles build their own world: not with --scenario");
+    if (fleet && values["aws-backend"]) problems.push("--instances and --profiles are the simulator's own world: not with --aws-backend");
     if (problems.length > 0) throw new ConfigError(problems);
     const options: SimulatorOptions = {
       clock: values["time-scale"] ? scaledClock(values["time-scale"]) : systemClock,
@@ -72,10 +89,13 @@ Run-time control (no real IMDS has these paths), for example:
     if (values.seed) options.seed = values.seed;
     if (values["aws-backend"]) options.awsBackend = { url: values["aws-backend"] };
     if (values["instance-id"]) options.instanceId = values["instance-id"];
+    if (fleet) options.fleet = { instances: values.instances ?? 1, ...(values.profiles === undefined ? {} : { profiles: values.profiles }) };
     const sim = await startSimulator(options);
-    io.out(JSON.stringify({ imds: sim.imdsUrl, aws: sim.awsUrl, ...(values["aws-backend"] ? { backend: values["aws-backend"] } : {}) }) + "\n");
-    io.out(exportLines(sim, values["aws-backend"]));
-    io.out(`# instance ${sim.instanceId}; control: ${sim.imdsUrl}/rolewatch-sim/\n`);
+    const backend = values["aws-backend"];
+    if (values["endpoints-file"]) writeEndpoints(values["endpoints-file"], sim, backend);
+    io.out(JSON.stringify(endpointsLine(sim, backend)) + "\n");
+    io.out(exportLines(sim, backend));
+    io.out(summaryLine(sim));
     await io.stopSignal;
     await sim.close();
     return EXIT.ok;
@@ -94,6 +114,23 @@ function exportLines(sim: Simulator, backend: string | undefined): string {
     `export AWS_DEFAULT_REGION=${sim.world.region}`,
     "",
   ].join("\n");
+}
+
+/** For one instance, as it always was (tests parse it); for a fleet, its size and where each instance's control paths are. */
+function summaryLine(sim: Simulator): string {
+  if (sim.endpoints.length === 1) return `# instance ${sim.instanceId}; control: ${sim.imdsUrl}/rolewatch-sim/\n`;
+  const { instances, instanceProfiles } = sim.world;
+  const profiles = `${instanceProfiles.size} profile${instanceProfiles.size === 1 ? "" : "s"}`;
+  return `# fleet of ${instances.size} instances over ${profiles}; exported: instance ${sim.instanceId}; control: each instance's IMDS URL + /rolewatch-sim/\n`;
+}
+
+function writeEndpoints(file: string, sim: Simulator, backend: string | undefined): void {
+  try {
+    writeEndpointsFile(file, sim, backend);
+  } catch (error) {
+    void sim.close();
+    throw new ConfigError([`--endpoints-file ${file}: ${(error as NodeJS.ErrnoException).code ?? "cannot be written"}`]);
+  }
 }
 
 function readScenario(file: string): string {

@@ -10,19 +10,14 @@
  *   scenario/  the world to start from: its types and defaults, parsed and validated
  */
 import { systemClock, type Clock } from "../clock.js";
-import { handleAdmin, imdsAdminTarget, isAdminPath } from "./admin/index.js";
 import { startAwsApi } from "./aws/index.js";
 import { AwsBackend } from "./backend/index.js";
-import { listen, normalizePath } from "./http.js";
-import { FaultSet } from "./imds/faults.js";
-import { scenarioVerdicts } from "./imds/verdicts.js";
-import { handleImds, type ImdsHandlerContext } from "./imds/handler.js";
-import { ImdsCounters } from "./imds/stats.js";
-import { TokenStore } from "./imds/tokens.js";
+import { MAX_FLEET_LISTENERS, startListeners } from "./listeners.js";
 import { scheduleScenario, worldControlPlane } from "./plane/index.js";
+import { fleetScenario } from "./scenario/fleet.js";
 import { defaultScenario, type Scenario } from "./scenario/scenario.js";
 import { SimInputError } from "./scenario/validate.js";
-import { simulatorHandle, type Simulator, type SimulatorOptions } from "./simulator.js";
+import { simulatorHandle, type FleetOptions, type Simulator, type SimulatorOptions } from "./simulator.js";
 import { ClockSkew } from "./skew.js";
 import { cryptoRandom, seededRandom, type Random } from "./world/random.js";
 import { World } from "./world/world.js";
@@ -44,29 +39,22 @@ export type { Session } from "./world/sessions.js";
 export { World } from "./world/world.js";
 export type { Association, Delivery, Instance, InstanceProfile, Issue, Role, ServedCredentials } from "./world/model.js";
 
-export type { Simulator, SimulatorOptions } from "./simulator.js";
+export type { FleetOptions, InstanceEndpoint, Simulator, SimulatorOptions } from "./simulator.js";
+export { defaultFleetProfiles, fleetScenario, INSTANCES_PER_PROFILE, MAX_FLEET_INSTANCES, MAX_FLEET_PROFILES } from "./scenario/fleet.js";
+export { MAX_FLEET_LISTENERS } from "./listeners.js";
+export { endpointsLine, writeEndpointsFile, type EndpointsLine } from "./endpoints.js";
 
 /**
- * IMDS on one loopback port, with the /rolewatch-sim/ admin paths beside it,
- * and the AWS API port (STS, IAM, EC2) on another, both over one world.
+ * IMDS on one loopback port (with `fleet`, one per instance), with the
+ * /rolewatch-sim/ admin paths beside it, and the AWS API port (STS, IAM, EC2)
+ * on another, all over one world.
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = options.clock ?? systemClock;
   const random = options.seed === undefined ? cryptoRandom : seededRandom(options.seed);
-  const { world, instanceId, backend } = await buildWorld(options, clock, random);
+  const { world, instanceId, backend, scenario } = await buildWorld(options, clock, random);
   const closing = new AbortController();
-  const skew = new ClockSkew(options.scenario?.clock?.skewSeconds ?? 0);
-  const ctx: ImdsHandlerContext = {
-    world,
-    instanceId,
-    tokens: new TokenStore(clock, random),
-    httpTokens: options.httpTokens ?? "required",
-    counters: new ImdsCounters(),
-    faults: startFaults(options.scenario),
-    closing: closing.signal,
-    skew,
-  };
-  const imdsAdmin = imdsAdminTarget(ctx);
+  const skew = new ClockSkew(scenario.clock?.skewSeconds ?? 0);
   const controlPlane = worldControlPlane(world);
   const host = options.host ?? "127.0.0.1";
   const signing = options.signingClocks ? { signingClocks: options.signingClocks } : {};
@@ -74,32 +62,35 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     backend?.close();
     throw error;
   });
-  const admin = { imds: imdsAdmin, api: aws };
-  const server = await listen(
-    (req, res) => {
-      const path = normalizePath(req.url);
-      return isAdminPath(path) ? handleAdmin(admin, req, res, path) : handleImds(ctx, req, res, path);
-    },
-    host,
-    options.imdsPort ?? 0,
-  ).catch(async (error: unknown) => {
+  const setting = { world, clock, random, httpTokens: options.httpTokens ?? "required", scenario, closing: closing.signal, skew, api: aws, host };
+  const listeners = await startListeners(setting, listenedInstances(world, instanceId, options.fleet), options.imdsPort ?? 0).catch(async (error: unknown) => {
     backend?.close();
     await aws.close();
     throw error;
   });
-  return simulatorHandle({ ctx, imdsAdmin, controlPlane, aws, server, backend, closing });
+  return simulatorHandle({ listeners, instanceId, world, controlPlane, aws, backend, closing });
 }
 
-/** IMDS's faults at start: the verdicts the scenario asks for, until cleared. */
-function startFaults(scenario: Scenario | undefined): FaultSet {
-  const faults = new FaultSet();
-  for (const fault of scenarioVerdicts(scenario?.imds)) faults.set(fault);
-  return faults;
+/** Which instances get an IMDS listener: the simulator's own first, then, in a fleet, every other instance in world order. */
+function listenedInstances(world: World, instanceId: string, fleet: FleetOptions | undefined): string[] {
+  if (!fleet || fleet.imds === "first") return [instanceId];
+  const others = [...world.instances.keys()].filter((id) => id !== instanceId);
+  if (others.length + 1 > MAX_FLEET_LISTENERS) throw new SimInputError(`at most ${MAX_FLEET_LISTENERS} IMDS listeners in one process; use imds: "first" for a larger world`);
+  return [instanceId, ...others];
 }
 
-/** The scenario's world, or with awsBackend the backend's instance in a world that IMDS serves from the backend. */
-async function buildWorld(options: SimulatorOptions, clock: Clock, random: Random): Promise<{ world: World; instanceId: string; backend?: AwsBackend }> {
-  const scenario = options.scenario ?? defaultScenario();
+interface BuiltWorld {
+  world: World;
+  instanceId: string;
+  backend?: AwsBackend;
+  /** The scenario the world was built from: the given one, the default, or the fleet's. */
+  scenario: Scenario;
+}
+
+/** The scenario's world (or the fleet's), or with awsBackend the backend's instance in a world that IMDS serves from the backend. */
+async function buildWorld(options: SimulatorOptions, clock: Clock, random: Random): Promise<BuiltWorld> {
+  if (options.fleet && (options.scenario || options.awsBackend)) throw new SimInputError("a fleet builds its own world: it takes no scenario and no AWS backend");
+  const scenario = options.fleet ? fleetScenario(options.fleet, random) : (options.scenario ?? defaultScenario());
   if (options.awsBackend) {
     if (scenario.schedule?.length) throw new SimInputError("a scenario schedule changes the simulator's own IAM; with an AWS backend, make the changes there");
     const backend = await AwsBackend.connect(options.awsBackend, scenario, options.instanceId);
@@ -108,12 +99,12 @@ async function buildWorld(options: SimulatorOptions, clock: Clock, random: Rando
       backend.close();
       throw error;
     });
-    return { world, instanceId: backend.instanceId, backend };
+    return { world, instanceId: backend.instanceId, backend, scenario };
   }
   const world = new World(scenario, { clock, random });
   const instanceId = options.instanceId ?? world.instances.keys().next().value;
   if (instanceId === undefined) throw new SimInputError("the scenario has no instance");
   world.instance(instanceId); // throws for an instance the scenario lacks
   scheduleScenario(world, scenario.schedule ?? []);
-  return { world, instanceId };
+  return { world, instanceId, scenario };
 }

@@ -2,12 +2,11 @@ import type { Clock } from "../clock.js";
 import type { AwsApi } from "./aws/index.js";
 import type { ApiFault, ApiStats } from "./aws/index.js";
 import type { AwsBackend, AwsBackendOptions } from "./backend/index.js";
-import type { LoopbackServer } from "./http.js";
 import type { Fault } from "./imds/faults.js";
-import type { ImdsHandlerContext } from "./imds/handler.js";
 import type { HttpTokens } from "./imds/protocol.js";
 import type { ImdsStats } from "./imds/stats.js";
 import type { ImdsAdminTarget } from "./admin/index.js";
+import type { ImdsListener } from "./listeners.js";
 import type { ControlPlane } from "./plane/control-plane.js";
 import type { Scenario } from "./scenario/scenario.js";
 import type { ServedCredentials } from "./world/model.js";
@@ -43,14 +42,38 @@ export interface SimulatorOptions {
   awsBackend?: AwsBackendOptions;
   /** Mint the same ids, keys and tokens every run. */
   seed?: string;
+  /**
+   * A world of many instances over many profiles (scenario/fleet.ts) instead of
+   * `scenario`, each instance with an IMDS of its own; `imdsPort`, unless 0, is
+   * the first of consecutive ports.
+   */
+  fleet?: FleetOptions;
+}
+
+export interface FleetOptions {
+  instances: number;
+  /** Default defaultFleetProfiles(instances): one per 50 instances. */
+  profiles?: number;
+  /** "each" (default): a listener per instance; "first": only the simulator's own instance has one, for a world larger than listeners allow. */
+  imds?: "each" | "first";
+}
+
+/** One instance's IMDS and what its admin paths do. */
+export interface InstanceEndpoint {
+  instanceId: string;
+  imdsUrl: string;
+  control: ImdsAdminTarget;
 }
 
 export interface Simulator {
-  /** e.g. "http://127.0.0.1:41234", no trailing slash. */
+  /** e.g. "http://127.0.0.1:41234", no trailing slash: the IMDS of `instanceId`. */
   imdsUrl: string;
+  /** Every instance's IMDS that listens, `instanceId`'s first: one without a fleet. */
+  endpoints: readonly InstanceEndpoint[];
   /** The AWS API endpoint for STS, IAM and EC2 alike, e.g. "http://127.0.0.1:41235". */
   awsUrl: string;
   world: World;
+  /** The instance whose IMDS is `imdsUrl`, which the methods below act on. */
   instanceId: string;
   /** IAM, EC2 and the STS caller lookup over the world, for the AWS API port. */
   controlPlane: ControlPlane;
@@ -93,22 +116,26 @@ export interface Simulator {
 
 /** The running parts of one simulator, as startSimulator wired them. */
 export interface SimulatorParts {
-  ctx: ImdsHandlerContext;
-  imdsAdmin: ImdsAdminTarget;
+  /** `instanceId`'s first. */
+  listeners: readonly ImdsListener[];
+  instanceId: string;
+  world: World;
   controlPlane: ControlPlane;
   aws: AwsApi;
-  server: LoopbackServer;
   backend: AwsBackend | undefined;
   closing: AbortController;
 }
 
 /** The Simulator handle over its parts; close() is idempotent. */
 export function simulatorHandle(parts: SimulatorParts): Simulator {
-  const { ctx, imdsAdmin, controlPlane, aws, server, backend, closing } = parts;
-  const { world, instanceId } = ctx;
+  const { listeners, instanceId, world, controlPlane, aws, backend, closing } = parts;
+  const own = listeners[0];
+  if (own?.instanceId !== instanceId) throw new Error(`the first IMDS listener must be instance ${instanceId}'s`);
+  const imdsAdmin = own.admin;
   let closed: Promise<void> | undefined;
   return {
-    imdsUrl: server.url,
+    imdsUrl: own.url,
+    endpoints: listeners.map((l) => ({ instanceId: l.instanceId, imdsUrl: l.url, control: l.admin })),
     awsUrl: aws.url,
     world,
     instanceId,
@@ -131,12 +158,12 @@ export function simulatorHandle(parts: SimulatorParts): Simulator {
     apiStats: aws.stats,
     issuedSecrets: () => [
       ...[...world.sessions.all()].flatMap((s) => [s.secretAccessKey, s.sessionToken]),
-      ...ctx.tokens.issued(),
+      ...listeners.flatMap((l) => l.ctx.tokens.issued()),
     ],
     close: () => {
       closing.abort(new Error("simulator closed"));
       backend?.close();
-      closed ??= Promise.all([server.close(), aws.close()]).then(() => undefined);
+      closed ??= Promise.all([...listeners.map((l) => l.server.close()), aws.close()]).then(() => undefined);
       return closed;
     },
   };

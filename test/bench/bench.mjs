@@ -15,12 +15,17 @@
  *      all it ran) run at every checkpoint of the harness
  *   3. calls per hour at the defaults, counted by the simulator (fake clock)
  *   4. detection latency of a role swap (fake clock)
+ *   5. fleet mode (fleet.mjs): IAM and EC2 calls per second for accounts of
+ *      1,000, 10,000 and 100,000 instances, beside local mode's; detection
+ *      latency (computed); the RSS of `rolewatch sim --instances 1000`
  *
  * Node runs rolewatch with the flags systemd/rolewatch.service gives it
  * (Environment=NODE_OPTIONS=), the empty baseline too.
  *
  * Environment: BENCH_CYCLES (default 1000), BENCH_TRIALS (default 30),
- * BENCH_NODE_OPTIONS (node flags instead of the unit's; "" for none).
+ * BENCH_NODE_OPTIONS (node flags instead of the unit's; "" for none),
+ * BENCH_FLEET_SIZES (default 1000,10000,100000), BENCH_FLEET_ONLY=1 (only the
+ * fleet section, local mode's calls from a 13 h fake-clock run).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -29,9 +34,12 @@ import { fileURLToPath } from "node:url";
 import { driveHarness, startRealRun } from "./daemon.mjs";
 import { detectionTrials, worstCases } from "./detect.mjs";
 import { callsPerHour } from "./fake-time.mjs";
+import { measureFleet } from "./fleet.mjs";
+import { fleetFigures, renderFleet } from "./fleet-report.mjs";
 import { idleNodeRss, median } from "./measure.mjs";
 import { naiveMissing, naiveSampler } from "./naive.mjs";
 import { figuresOf, render } from "./report.mjs";
+import { round } from "./figures.mjs";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 1000);
@@ -122,10 +130,41 @@ async function measureAll() {
   return r;
 }
 
+/** The fleet section last, alone on the machine: it builds worlds of up to 100,000 instances. */
+async function measureFleetSection(perInstancePerHour) {
+  const fleet = await step(`fleet: account cycles of ${process.env.BENCH_FLEET_SIZES ?? "1000,10000,100000"} instances; rolewatch sim --instances 1000`, () => measureFleet());
+  return { raw: fleet, figures: fleetFigures(fleet, perInstancePerHour) };
+}
+
+/** BENCH_FLEET_ONLY=1: local mode's per-instance calls from the fake clock alone, then the fleet section. */
+async function fleetOnly() {
+  const hours = await step("13 hours of polls on a fake clock", () => callsPerHour(13));
+  const steady = hours.perHour.slice(1);
+  const perHour = (key) => round(steady.reduce((sum, h) => sum + h[key], 0) / steady.length, 2);
+  const { raw, figures } = await measureFleetSection({ iam: perHour("iam"), ec2: perHour("ec2") });
+  process.stdout.write(renderFleet(figures, null));
+  writeOut({ fleet: figures }, { hours, fleet: raw }, "bench-fleet.json");
+}
+
+function writeOut(figures, raw, name) {
+  mkdirSync(new URL("out/", `file://${repo}`), { recursive: true });
+  const file = new URL(`out/${name}`, `file://${repo}`);
+  writeFileSync(file, `${JSON.stringify({ figures, raw }, null, 2)}\n`);
+  return file;
+}
+
+if (process.env.BENCH_FLEET_ONLY === "1") {
+  await fleetOnly();
+  process.exit(0);
+}
+
 const raw = await measureAll();
 const figures = figuresOf(raw);
 process.stdout.write(render(figures));
-mkdirSync(new URL("out/", `file://${repo}`), { recursive: true });
-const file = new URL("out/bench.json", `file://${repo}`);
-writeFileSync(file, `${JSON.stringify({ figures, raw }, null, 2)}\n`);
+const fleet = await measureFleetSection(figures.calls.perInstancePerHour);
+raw.fleet = fleet.raw;
+figures.fleet = fleet.figures;
+const worstLocal = Math.max(figures.detection.detectSeconds.max, ...Object.values(figures.detection.worstCases).map((w) => w.detectSeconds));
+process.stdout.write(renderFleet(fleet.figures, worstLocal));
+const file = writeOut(figures, raw, "bench.json");
 process.stdout.write(`\nfigures written to ${fileURLToPath(file)} (median empty-node RSS ${(median(raw.emptyNodeRss) / 2 ** 20).toFixed(1)} MiB)\n`);

@@ -1,5 +1,6 @@
 import { AwsFault, type AssociationRecord, type ControlPlane, type InstanceStateChange, type ProfileRef } from "../plane/control-plane.js";
 import type { ActionTable } from "./actions.js";
+import { ec2Page } from "./paging.js";
 import type { Params } from "./params.js";
 import type { Xml } from "./xml.js";
 
@@ -17,7 +18,7 @@ export const ec2Actions: ActionTable = {
   ReplaceIamInstanceProfileAssociation: ({ params, plane }) => ({
     iamInstanceProfileAssociation: associationXml(plane.replaceIamInstanceProfileAssociation(params.required("AssociationId"), profileRef(params))),
   }),
-  DescribeIamInstanceProfileAssociations: ({ params, plane }) => describeAssociations(params, plane),
+  DescribeIamInstanceProfileAssociations: ({ params, plane, listed }) => describeAssociations(params, plane, listed),
   RebootInstances: ({ params, plane }) => {
     plane.rebootInstances(instanceIds(params));
     return { return: true };
@@ -48,7 +49,7 @@ const FILTERS = { "instance-id": "instanceIds", state: "states" } as const;
 
 type AssociationFilter = Parameters<ControlPlane["describeIamInstanceProfileAssociations"]>[0];
 
-function describeAssociations(params: Params, plane: ControlPlane): Xml {
+function describeAssociations(params: Params, plane: ControlPlane, listed: (items: number) => void): Xml {
   const filter: AssociationFilter = {};
   const associationIds = params.list("AssociationId");
   if (associationIds.length > 0) filter.associationIds = associationIds;
@@ -59,24 +60,9 @@ function describeAssociations(params: Params, plane: ControlPlane): Xml {
     const seen = filter[key];
     filter[key] = seen === undefined ? values : seen.filter((v) => values.includes(v));
   }
-  const all = plane.describeIamInstanceProfileAssociations(filter);
-  const { from, to } = page(params, all.length);
-  return {
-    iamInstanceProfileAssociationSet: { item: all.slice(from, to).map(associationXml) },
-    nextToken: to < all.length ? Buffer.from(String(to)).toString("base64url") : undefined,
-  };
-}
-
-/** MaxResults 5-1000 (botocore model); NextToken is where the previous page stopped. */
-function page(params: Params, total: number): { from: number; to: number } {
-  const max = params.integer("MaxResults");
-  if (max !== undefined && (max < 5 || max > 1000)) {
-    throw new AwsFault("InvalidParameterValue", `Value ( ${max} ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.`, 400);
-  }
-  const token = params.get("NextToken");
-  const from = token ? Number(Buffer.from(token, "base64url").toString("utf8")) : 0;
-  if (!Number.isInteger(from) || from < 0 || from > total) throw new AwsFault("InvalidParameterValue", `The token '${token}' is invalid`, 400);
-  return { from, to: max === undefined ? total : Math.min(total, from + max) };
+  const page = ec2Page(params, plane.describeIamInstanceProfileAssociations(filter));
+  listed(page.items.length);
+  return { iamInstanceProfileAssociationSet: { item: page.items.map(associationXml) }, nextToken: page.next };
 }
 
 export function associationXml(a: AssociationRecord): Xml {

@@ -73,7 +73,8 @@ async function serve(ctx: AwsHandlerContext, req: IncomingMessage, progress: Pro
   }
   // A revoked session (docs/wire.md, Revoked sessions): every IAM and EC2 action is denied; GetCallerIdentity cannot be.
   if (auth.caller.explicitDeny && service !== "sts") throw accessDenied(service, action, auth.caller, params, "explicit");
-  const result = run({ params, caller: auth.caller, plane: ctx.plane });
+  const listed = (items: number) => ctx.counters.page(service, action, items);
+  const result = run({ params, caller: auth.caller, plane: ctx.plane, listed });
   return service === "ec2" ? ec2Response(action, result, requestId) : queryResponse(service, action, result, requestId);
 }
 

@@ -1,6 +1,7 @@
 import { isoSeconds } from "../../clock.js";
 import { AwsFault, type ControlPlane, type InstanceProfileRecord, type RoleRecord } from "../plane/control-plane.js";
 import type { ActionTable } from "./actions.js";
+import { iamPage } from "./paging.js";
 import type { Params } from "./params.js";
 import type { Xml } from "./xml.js";
 
@@ -25,6 +26,7 @@ export const iamActions: ActionTable = {
     return { InstanceProfile: profileXml(plane.createInstanceProfile(path === undefined ? { name } : { name, path })) };
   },
   GetInstanceProfile: ({ params, plane }) => ({ InstanceProfile: profileXml(plane.getInstanceProfile(params.required("InstanceProfileName"))) }),
+  ListInstanceProfiles: ({ params, plane, listed }) => listInstanceProfiles(params, plane, listed),
   DeleteInstanceProfile: ({ params, plane }) => {
     plane.deleteInstanceProfile(params.required("InstanceProfileName"));
     return null;
@@ -46,24 +48,30 @@ export const iamActions: ActionTable = {
     // URL-encoded JSON, as IAM sends every policy document; botocore decodes it, the JS SDK does not (docs/wire.md, IAM inline role policies).
     return { RoleName: policy.roleName, PolicyName: policy.policyName, PolicyDocument: encodeURIComponent(policy.document) };
   },
-  ListRolePolicies: ({ params, plane }) => listRolePolicies(params, plane),
+  ListRolePolicies: ({ params, plane, listed }) => listRolePolicies(params, plane, listed),
   DeleteRolePolicy: ({ params, plane }) => {
     plane.deleteRolePolicy(params.required("RoleName"), params.required("PolicyName"));
     return null;
   },
 };
 
-/** PolicyNames in pages of MaxItems (1-1000, default 100); Marker is where the previous page stopped (IAM API Reference, ListRolePolicies). */
-function listRolePolicies(params: Params, plane: ControlPlane): Xml {
-  const names = plane.listRolePolicies(params.required("RoleName"));
-  const max = params.integer("MaxItems") ?? 100;
-  if (max < 1 || max > 1000) throw new AwsFault("ValidationError", `1 validation error detected: Value '${max}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000`, 400);
-  const marker = params.get("Marker");
-  const from = marker === undefined ? 0 : Number(Buffer.from(marker, "base64url").toString("utf8"));
-  if (!Number.isInteger(from) || from < 0 || from > names.length) throw new AwsFault("ValidationError", "Invalid Marker", 400);
-  const to = Math.min(names.length, from + max);
-  const truncated = to < names.length;
-  return { PolicyNames: { member: names.slice(from, to) }, IsTruncated: truncated, Marker: truncated ? Buffer.from(String(to)).toString("base64url") : undefined };
+/** PolicyNames in pages (paging.ts); IAM's element order: the list, IsTruncated, then Marker (IAM API Reference, ListRolePolicies). */
+function listRolePolicies(params: Params, plane: ControlPlane, listed: (items: number) => void): Xml {
+  const page = iamPage(params, plane.listRolePolicies(params.required("RoleName")), (name) => name);
+  listed(page.items.length);
+  return { PolicyNames: { member: page.items }, IsTruncated: page.next !== undefined, Marker: page.next };
+}
+
+/** "A forward slash by itself or a string that must begin and end with forward slashes", 1-512 characters (IAM API Reference, ListInstanceProfiles). */
+const PATH_PREFIX = /^\/[\x21-\x7f]{0,511}$/;
+
+/** Each profile as GetInstanceProfile shows it (no Tags: IAM's listings leave them out), in pages; IsTruncated first, as IAM's sample answer has it. */
+function listInstanceProfiles(params: Params, plane: ControlPlane, listed: (items: number) => void): Xml {
+  const prefix = params.get("PathPrefix") ?? "/";
+  if (!PATH_PREFIX.test(prefix)) throw new AwsFault("ValidationError", `1 validation error detected: Value '${prefix}' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*`, 400);
+  const page = iamPage(params, plane.listInstanceProfiles(prefix), (p) => p.name);
+  listed(page.items.length);
+  return { IsTruncated: page.next !== undefined, InstanceProfiles: { member: page.items.map(profileXml) }, Marker: page.next };
 }
 
 type CreateRoleInput = Parameters<ControlPlane["createRole"]>[0];

@@ -97,6 +97,8 @@ export interface ControlPlane {
   deleteRole(name: string): void;
   createInstanceProfile(input: { name: string; path?: string }): InstanceProfileRecord;
   getInstanceProfile(name: string): InstanceProfileRecord;
+  /** Every profile whose path starts with `pathPrefix`, in name order: the order Marker pages follow. */
+  listInstanceProfiles(pathPrefix: string): InstanceProfileRecord[];
   deleteInstanceProfile(name: string): void;
   addRoleToInstanceProfile(profileName: string, roleName: string): void;
   removeRoleFromInstanceProfile(profileName: string, roleName: string): void;

@@ -13,6 +13,7 @@ type RoleProfilePlane = Pick<
   | "deleteRole"
   | "createInstanceProfile"
   | "getInstanceProfile"
+  | "listInstanceProfiles"
   | "deleteInstanceProfile"
   | "addRoleToInstanceProfile"
   | "removeRoleFromInstanceProfile"
@@ -38,6 +39,7 @@ export function iamPlane(world: World): IamPlane {
     deleteRole: (name) => deleteRole(world, name),
     createInstanceProfile: (input) => createInstanceProfile(world, input),
     getInstanceProfile: (name) => profileRecord(world, profile(world, name)),
+    listInstanceProfiles: (pathPrefix) => listInstanceProfiles(world, pathPrefix),
     deleteInstanceProfile: (name) => deleteInstanceProfile(world, name),
     addRoleToInstanceProfile: (profileName, roleName) => addRoleToInstanceProfile(world, profileName, roleName),
     removeRoleFromInstanceProfile: (profileName, roleName) => removeRoleFromInstanceProfile(world, profileName, roleName),
@@ -67,6 +69,14 @@ function deleteRole(world: World, name: string): void {
   world.roles.delete(deleted.name);
   world.deletedRoles.set(deleted.roleId, now);
   roleDeleted(world, deleted, now);
+}
+
+/** IAM documents no order; name order keeps Marker pages stable while profiles come and go. */
+function listInstanceProfiles(world: World, pathPrefix: string): InstanceProfileRecord[] {
+  return [...world.instanceProfiles.values()]
+    .filter((p) => p.path.startsWith(pathPrefix))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((p) => profileRecord(world, p));
 }
 
 /** A name used before, its profile deleted, gets a new id: another profile (IAM User Guide, "Unique identifiers"). */

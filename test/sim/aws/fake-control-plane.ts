@@ -100,6 +100,10 @@ export class FakeControlPlane implements ControlPlane {
     return { ...rest, roles: held ? [held] : [] };
   }
 
+  listInstanceProfiles(pathPrefix: string): InstanceProfileRecord[] {
+    return [...this.profiles.keys()].sort().map((name) => this.getInstanceProfile(name)).filter((p) => p.path.startsWith(pathPrefix));
+  }
+
   deleteInstanceProfile(name: string): void {
     this.getInstanceProfile(name);
     this.profiles.delete(name);

@@ -276,6 +276,7 @@ describe("API faults switched on at run time", () => {
     expect(api.stats()).toEqual({
       requests: 4,
       calls: { "iam:GetInstanceProfile": 2, "sts:GetCallerIdentity": 1, "iam:GetRole": 1 },
+      pages: {},
       errors: { NoSuchEntity: 1 },
       faulted: 0,
     });

@@ -59,6 +59,11 @@ const STEPS: readonly Step[] = [
   { name: "iam get-role", args: () => ["iam", "get-role", "--role-name", "RedRole"] },
   { name: "ec2 associate-iam-instance-profile", args: (t) => ["ec2", "associate-iam-instance-profile", "--instance-id", t.instanceId, "--iam-instance-profile", "Name=MyInPr"] },
   { name: "ec2 describe-iam-instance-profile-associations", args: (t) => ["ec2", "describe-iam-instance-profile-associations", "--filters", `Name=instance-id,Values=${t.instanceId}`] },
+  { name: "ec2 describe-iam-instance-profile-associations (all)", args: () => ["ec2", "describe-iam-instance-profile-associations", "--page-size", "5"] },
+  { name: "iam create-instance-profile (a second)", args: () => ["iam", "create-instance-profile", "--instance-profile-name", "MyInPr-2", "--path", "/fleet/"] },
+  { name: "iam list-instance-profiles", args: () => ["iam", "list-instance-profiles"] },
+  // No --path-prefix step: moto lists every profile whatever the prefix, where IAM lists those under it (paging.test.ts).
+  { name: "iam list-instance-profiles (a page of one)", args: () => ["iam", "list-instance-profiles", "--max-items", "1"] },
   { name: "sts get-caller-identity (role)", args: () => ["sts", "get-caller-identity"], as: "role" },
   { name: "iam put-role-policy", args: () => ["iam", "put-role-policy", ...POLICY, "--policy-document", REVOKE] },
   { name: "iam get-role-policy", args: () => ["iam", "get-role-policy", ...POLICY] },

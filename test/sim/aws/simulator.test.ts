@@ -85,7 +85,7 @@ describe("API faults and counters on the control path", () => {
     await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: "MyInPr" }));
     await sts.send(new GetCallerIdentityCommand({}));
     const stats = JSON.parse((await control(sim, "GET", "api-stats")).text) as unknown;
-    expect(stats).toEqual({ requests: 2, calls: { "iam:GetInstanceProfile": 1, "sts:GetCallerIdentity": 1 }, errors: {}, faulted: 0 });
+    expect(stats).toEqual({ requests: 2, calls: { "iam:GetInstanceProfile": 1, "sts:GetCallerIdentity": 1 }, pages: {}, errors: {}, faulted: 0 });
     expect(sim.apiStats()).toEqual(stats);
   });
 });
