@@ -8,7 +8,7 @@ import { ConfigError } from "./errors.js";
 import { readEnvSettings, type Env } from "./config/env.js";
 import { readYamlSettings } from "./config/file.js";
 import { parseFlags, type FlagSpecs, type FlagValues } from "./config/flags.js";
-import { DEFAULT_CONFIG_FILE, OPTIONS, type LogLevel, type OptionValues } from "./config/options.js";
+import { DEFAULT_CONFIG_FILE, OPTIONS, readersOf, type LogLevel, type OptionValues } from "./config/options.js";
 import { CONFIG_FLAGS, flagSettings, merge, parseSettings, type Layer } from "./config/resolve.js";
 
 export {
@@ -16,7 +16,9 @@ export {
 } from "./config/duration.js";
 export { parseFlags, type FlagSpec, type FlagSpecs, type FlagValues, type ParsedFlags } from "./config/flags.js";
 export { optionsHelp, optionsMarkdown } from "./config/help.js";
-export { DAEMON_ONLY, DEFAULT_CONFIG_FILE, GROUPS, LOG_LEVELS, OPTIONS, type LogLevel, type OptionSpec } from "./config/options.js";
+export {
+  ACCOUNT_ONLY, AGENT_ONLY, DAEMON_ONLY, DEFAULT_CONFIG_FILE, GROUPS, LOG_LEVELS, NOT_READ_BY, OPTIONS, readersOf, type LogLevel, type OptionSpec,
+} from "./config/options.js";
 export { bool, number, oneOf, optional, path, type Parsed, type Parser } from "./config/parsers.js";
 export { baseUrl, listenAddress, port, region, type ListenAddress } from "./config/address.js";
 
@@ -24,7 +26,8 @@ export interface Config {
   imds: { endpoint: string; tokenTtlSeconds: number; timeoutMs: number; allowV1: boolean };
   poll: { intervalMs: number };
   sts: { intervalMs: number };
-  controlPlane: { intervalMs: number; association: boolean; credentials: "instance" | "environment" };
+  /** `source: account`: IAM and EC2 are read by `rolewatch account`, never by the agent. */
+  controlPlane: { intervalMs: number; association: boolean; credentials: "instance" | "environment"; source: "local" | "account" };
   /** null: the region of the instance identity document. */
   region: string | null;
   /**
@@ -36,6 +39,14 @@ export interface Config {
   http: { host: string; port: number; maxConnections: number };
   log: { level: LogLevel };
   state: { dir: string };
+  /** `rolewatch account`'s own: regions empty means `region`, else the identity document's; credentials null: not said. */
+  account: {
+    intervalMs: number;
+    regions: string[];
+    credentials: "environment" | "imds" | null;
+    assumeRoles: string[];
+    listen: { host: string; port: number };
+  };
   /** The file actually read; null when the default file is absent. */
   configFile: string | null;
 }
@@ -139,12 +150,24 @@ function toConfig(v: OptionValues, configFile: string | null): Config {
     },
     poll: { intervalMs: v["poll.interval"] },
     sts: { intervalMs: v["sts.interval"] },
-    controlPlane: { intervalMs: v["controlPlane.interval"], association: v["controlPlane.association"], credentials: v["controlPlane.credentials"] },
+    controlPlane: {
+      intervalMs: v["controlPlane.interval"],
+      association: v["controlPlane.association"],
+      credentials: v["controlPlane.credentials"],
+      source: v["controlPlane.source"],
+    },
     region: v.region,
     aws: { endpoints: configuredEndpoints(v) },
     http: { ...v["http.listen"], maxConnections: v["http.maxConnections"] },
     log: { level: v["log.level"] },
     state: { dir: v["state.dir"] },
+    account: {
+      intervalMs: v["account.interval"],
+      regions: v["account.regions"],
+      credentials: v["account.credentials"],
+      assumeRoles: v["account.assumeRoles"],
+      listen: v["account.listen"],
+    },
     configFile,
   };
 }
@@ -157,6 +180,8 @@ function configuredEndpoints(v: OptionValues): Config["aws"]["endpoints"] {
 
 function unusedFlags(given: Readonly<Record<string, unknown>>, unused: LoadInput<FlagSpecs>["unused"]): string[] {
   if (unused === undefined) return [];
-  return OPTIONS.filter((o) => unused.keys.includes(o.key) && given[o.flag] !== undefined)
-    .map((o) => `--${o.flag}: rolewatch ${unused.command} does not use ${o.key} (only rolewatch run does)`);
+  return OPTIONS.filter((o) => unused.keys.includes(o.key) && given[o.flag] !== undefined).map((o) => {
+    const readers = readersOf(o.key).map((command) => `rolewatch ${command}`);
+    return `--${o.flag}: rolewatch ${unused.command} does not use ${o.key} (only ${readers.join(" and ")} ${readers.length === 1 ? "does" : "do"})`;
+  });
 }

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.js";
-import { loadConfig, type Config } from "../config.js";
+import { loadConfig, NOT_READ_BY, type Config } from "../config.js";
 import type { Env } from "../config/env.js";
 import { createEvents, type Events } from "../observe/events.js";
 import { startHttpServer, type HttpServer } from "../observe/http.js";
@@ -28,7 +28,7 @@ export interface Daemon {
  */
 export async function startDaemon(input: { argv: readonly string[]; env: Env; clock: Clock }): Promise<Daemon> {
   const { clock, env } = input;
-  const { config, warnings } = loadConfig({ argv: input.argv, env });
+  const { config, warnings } = loadConfig({ argv: input.argv, env, unused: { command: "run", keys: NOT_READ_BY.run } });
   const events = createEvents({ clock, level: config.log.level, version: VERSION });
   for (const warning of warnings) events.warn("config-warning", warning);
   const metrics = createMetrics({ version: VERSION });

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "../clock.js";
-import { bool, DAEMON_ONLY, loadConfig, optionsHelp } from "../config.js";
+import { bool, loadConfig, NOT_READ_BY, optionsHelp } from "../config.js";
 import { StateStore } from "../agent/state-store.js";
 import { buildAgent } from "../agent/wire.js";
 import { checkText } from "./check-text.js";
@@ -24,9 +24,9 @@ saw: check reads its state (--state-dir), and never writes it.
 
   --json  print one JSON object (the same as GET /status of \`rolewatch run\`)
 
-${optionsHelp(DAEMON_ONLY)}`,
+${optionsHelp(NOT_READ_BY.check)}`,
     async run(io: Io) {
-      const { config, flags } = loadConfig({ argv: io.argv, env: io.env, flags: FLAGS, unused: { command: "check", keys: DAEMON_ONLY } });
+      const { config, flags } = loadConfig({ argv: io.argv, env: io.env, flags: FLAGS, unused: { command: "check", keys: NOT_READ_BY.check } });
       // The daemon's open drifts, with their starts, when its state can be read; never written here.
       const store = new StateStore(config.state.dir);
       const saved = store.read();

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "../clock.js";
-import { cronExpression, optionsHelp } from "../config.js";
+import { cronExpression, NOT_READ_BY, optionsHelp } from "../config.js";
 import { startDaemon } from "../agent/daemon.js";
 import type { PollLoop } from "../agent/loop.js";
 import { EXIT, type Command, type Io } from "./command.js";
@@ -30,7 +30,7 @@ and a SIEM. SIGTERM, SIGINT or SIGHUP: the poll in flight finishes (for at most
 10 s, within systemd's stop timeout), then exit 0. The unit restarts it after a
 SIGHUP (Restart=always), so that is how the configuration is read again.
 
-${optionsHelp()}`,
+${optionsHelp(NOT_READ_BY.run)}`,
     async run(io: Io) {
       const { config, events, http, loop, lock } = await startDaemon({ argv: io.argv, env: io.env, clock });
       await loop.start(cronExpression(config.poll.intervalMs));

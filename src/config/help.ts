@@ -1,5 +1,5 @@
 /** --help and the README's option table, written from the config table so they cannot drift from it. */
-import { DAEMON_ONLY, GROUPS, OPTIONS, type OptionSpec } from "./options.js";
+import { GROUPS, NOT_READ_BY, OPTIONS, readersOf, type OptionSpec } from "./options.js";
 import { wrap } from "../text.js";
 
 const WIDTH = 80;
@@ -20,9 +20,9 @@ export function defaultText(option: OptionSpec): string {
 export function optionsHelp(except: readonly string[] = []): string {
   const shown = OPTIONS.filter((o) => !except.includes(o.key));
   const column = Math.min(MAX_FLAG_COLUMN, Math.max(...shown.map((o) => flagUsage(o).length)) + 4);
-  const sections = GROUPS.map((group) => {
+  const sections = GROUPS.flatMap((group) => {
     const options = shown.filter((o) => o.group === group.id);
-    return [`${group.title}:`, ...options.flatMap((o) => describe(o, column))].join("\n");
+    return options.length === 0 ? [] : [[`${group.title}:`, ...options.flatMap((o) => describe(o, column))].join("\n")];
   });
   return `${sections.join("\n\n")}\n`;
 }
@@ -49,13 +49,21 @@ export function optionsMarkdown(): string {
       code(flagUsage(o)),
       o.env.map(code).join(", "),
       o.defaultText ?? code(defaultText(o)),
-      (DAEMON_ONLY as readonly string[]).includes(o.key) ? `${o.help} Only \`run\` reads it.` : o.help,
+      `${o.help}${readBy(o.key)}`,
     ]
       .map((cell) => cell.replaceAll("|", "\\|"))
       .join(" | "),
   );
   const header = ["| Key | Flag | Environment | Default | Meaning |", "|---|---|---|---|---|"];
   return `${[...header, ...rows.map((row) => `| ${row} |`)].join("\n")}\n`;
+}
+
+/** " Only `run` reads it.", for an option some commands do not read; "" for one every command reads. */
+function readBy(key: string): string {
+  const readers = readersOf(key);
+  if (readers.length === Object.keys(NOT_READ_BY).length) return "";
+  const names = readers.map(code);
+  return ` Only ${names.join(" and ")} ${names.length === 1 ? "reads" : "read"} it.`;
 }
 
 function code(text: string): string {

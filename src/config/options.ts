@@ -7,12 +7,14 @@ import { DEFAULT_IMDS_ENDPOINT, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "../imds/pat
 import { HTTP_LIMITS } from "../observe/http-limits.js";
 import { baseUrl, endpointUrl, listenAddress, region } from "./address.js";
 import { duration, durationOneOf, POLL_INTERVALS, seconds } from "./duration.js";
+import { list, roleArn } from "./lists.js";
 import { bool, number, oneOf, optional, path, type Parser } from "./parsers.js";
 
 export const GROUPS = [
   { id: "imds", title: "Instance metadata (IMDS)" },
   { id: "aws", title: "AWS APIs (STS, IAM, EC2)" },
   { id: "agent", title: "Agent" },
+  { id: "account", title: "Account exporter (rolewatch account)" },
 ] as const;
 
 export type GroupId = (typeof GROUPS)[number]["id"];
@@ -101,6 +103,11 @@ export const OPTIONS = [
     default: "instance", parser: oneOf("SOURCE", ["instance", "environment"] as const),
     help: "Who signs the IAM and EC2 calls. instance: the served credentials (the role needs iam:GetInstanceProfile and ec2:DescribeIamInstanceProfileAssociations). environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN of rolewatch's environment, a monitoring principal that still reads the control plane when the served credentials are revoked (a deleted or re-created role, revoked sessions), and confirms revoked sessions by reading the served role's AWSRevokeOlderSessions (it needs iam:GetRolePolicy too). STS always checks the served credentials.",
   }),
+  option("controlPlane.source", {
+    group: "aws", flag: "control-plane-source", env: ["ROLEWATCH_CONTROL_PLANE_SOURCE"],
+    default: "local", parser: oneOf("SOURCE", ["local", "account"] as const),
+    help: "Who reads IAM and EC2. local: this agent, for its own instance. account: `rolewatch account`, once for the whole account; the agent then makes no IAM or EC2 call, exports what it serves as rolewatch_served_info, and the drift between the two is joined in Prometheus. IMDS and STS are read as in local mode.",
+  }),
   option("region", {
     group: "aws", flag: "region", env: ["ROLEWATCH_REGION"],
     default: null, defaultText: "from the identity document", parser: optional(region),
@@ -150,6 +157,31 @@ export const OPTIONS = [
     default: "/var/lib/rolewatch", parser: path("DIR"),
     help: "Directory where open drifts and what was last seen survive restarts and reboots.",
   }),
+  option("account.interval", {
+    group: "account", flag: "account-interval", env: ["ROLEWATCH_ACCOUNT_INTERVAL"],
+    default: 60_000, parser: duration(30_000, 3_600_000),
+    help: "How often the account is read: every page of IAM ListInstanceProfiles and, in each region, of EC2 DescribeIamInstanceProfileAssociations. A failing API backs off, up to three intervals.",
+  }),
+  option("account.regions", {
+    group: "account", flag: "account-regions", env: ["ROLEWATCH_ACCOUNT_REGIONS"],
+    default: [], defaultText: "the region option, else the host's identity document", parser: list(region, { max: 32, metavar: "REGIONS" }),
+    help: "Regions whose instance profile associations are read (EC2 is regional; IAM is global).",
+  }),
+  option("account.credentials", {
+    group: "account", flag: "account-credentials", env: ["ROLEWATCH_ACCOUNT_CREDENTIALS"],
+    default: null, defaultText: "none: it must be said", parser: optional(oneOf("SOURCE", ["environment", "imds"] as const)),
+    help: "The monitoring principal that signs the calls. environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN of rolewatch's environment. imds: the role credentials the host's own IMDS serves. There is no default: rolewatch never picks credentials by itself.",
+  }),
+  option("account.assumeRoles", {
+    group: "account", flag: "account-assume-roles", env: ["ROLEWATCH_ACCOUNT_ASSUME_ROLES"],
+    default: [], defaultText: "none: the principal's own account", parser: list(roleArn, { max: 100, metavar: "ARNS" }),
+    help: "Roles to assume with sts:AssumeRole (session name rolewatch-account, one hour, renewed before it ends), one per account to read; the series are labelled with each role's account. Without any, the principal's own account is read.",
+  }),
+  option("account.listen", {
+    group: "account", flag: "account-listen", env: ["ROLEWATCH_ACCOUNT_LISTEN"],
+    default: { host: "", port: 9726 }, parser: listenAddress,
+    help: "Address of the account exporter's HTTP server (/metrics, /healthz, /readyz, /status); the agent's is 9725. Port 0 picks any free port.",
+  }),
 ] as const;
 
 /**
@@ -158,6 +190,30 @@ export const OPTIONS = [
  * still set them).
  */
 export const DAEMON_ONLY = ["poll.interval", "sts.interval", "controlPlane.interval", "http.listen", "http.maxConnections", "log.level"] as const;
+
+/** Options only `rolewatch account` reads. */
+export const ACCOUNT_ONLY = ["account.interval", "account.regions", "account.credentials", "account.assumeRoles", "account.listen"] as const;
+
+/** Options of the agent (`run`, `check`) that `rolewatch account` does not read. */
+export const AGENT_ONLY = [
+  "poll.interval", "sts.interval", "controlPlane.interval", "controlPlane.association", "controlPlane.credentials", "controlPlane.source",
+  "http.listen", "state.dir",
+] as const;
+
+/**
+ * The commands that read the configuration, each with the options it does not read: they are
+ * left out of its --help and refused as its flags (a shared file or environment may still set them).
+ */
+export const NOT_READ_BY: Readonly<Record<"run" | "check" | "account", readonly string[]>> = {
+  run: ACCOUNT_ONLY,
+  check: [...DAEMON_ONLY, ...ACCOUNT_ONLY],
+  account: AGENT_ONLY,
+};
+
+/** The commands that read `key`, in NOT_READ_BY's order. */
+export function readersOf(key: string): string[] {
+  return Object.entries(NOT_READ_BY).filter(([, keys]) => !keys.includes(key)).map(([command]) => command);
+}
 
 /** Every option's value once resolved, by key. */
 export type OptionValues = { [O in (typeof OPTIONS)[number] as O["key"]]: O["default"] };

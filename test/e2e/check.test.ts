@@ -111,7 +111,7 @@ describe("rolewatch check's options", () => {
     expect(stderr).toBe(
       "rolewatch check: invalid configuration:\n" +
         "  --listen: rolewatch check does not use http.listen (only rolewatch run does)\n" +
-        "  --log-level: rolewatch check does not use log.level (only rolewatch run does)\n",
+        "  --log-level: rolewatch check does not use log.level (only rolewatch run and rolewatch account do)\n",
     );
   });
 });
