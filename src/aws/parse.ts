@@ -9,20 +9,20 @@ import { child, childrenNamed, textOf, type XmlElement } from "./xml.js";
 
 export { ShapeError };
 
-function required(element: XmlElement | undefined, name: string): string {
+export function required(element: XmlElement | undefined, name: string): string {
   const value = element === undefined ? undefined : textOf(element, name);
   if (value === undefined || value === "") throw new ShapeError(`missing <${name}>`);
   return value;
 }
 
 /** A required element in its AWS format (src/formats.ts); the error names the element, never the value. */
-function formatted(element: XmlElement | undefined, name: string, format: RegExp): string {
+export function formatted(element: XmlElement | undefined, name: string, format: RegExp): string {
   const value = required(element, name);
   if (!format.test(value)) throw new ShapeError(`<${name}> is not in its AWS format`);
   return value;
 }
 
-function element(parent: XmlElement | undefined, name: string): XmlElement {
+export function element(parent: XmlElement | undefined, name: string): XmlElement {
   const found = parent === undefined ? undefined : child(parent, name);
   if (!found) throw new ShapeError(`missing <${name}>`);
   return found;

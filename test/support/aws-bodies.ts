@@ -92,3 +92,27 @@ export function ec2ErrorXml(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors>`
     + `<RequestID>0c6d2e1e-6b1a-4a4e-9b43-5d2c7b9f1a2b</RequestID></Response>`;
 }
+
+export interface ListedProfileXml { name: string; id: string; arn: string; roles: { name: string; id: string; arn: string }[] }
+
+/** One page of IAM ListInstanceProfiles (docs/wire.md, IAM ListInstanceProfiles); a marker makes it truncated. */
+export function profilePageXml(profiles: ListedProfileXml[], marker?: string): string {
+  const members = profiles.map((p) => {
+    const roles = p.roles.map((r) => `<member><Path>/</Path><Arn>${r.arn}</Arn><RoleName>${r.name}</RoleName>`
+      + `<AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument><CreateDate>2026-01-01T00:00:00Z</CreateDate><RoleId>${r.id}</RoleId></member>`).join("");
+    return `<member><InstanceProfileId>${p.id}</InstanceProfileId><Roles>${roles}</Roles><InstanceProfileName>${p.name}</InstanceProfileName>`
+      + `<Path>/</Path><Arn>${p.arn}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate></member>`;
+  }).join("");
+  const more = marker === undefined ? "<IsTruncated>false</IsTruncated>" : `<IsTruncated>true</IsTruncated><Marker>${marker}</Marker>`;
+  return `<ListInstanceProfilesResponse xmlns="${IAM_NS}"><ListInstanceProfilesResult>${more}<InstanceProfiles>${members}</InstanceProfiles>`
+    + `</ListInstanceProfilesResult><ResponseMetadata><RequestId>r-4</RequestId></ResponseMetadata></ListInstanceProfilesResponse>`;
+}
+
+/** STS AssumeRole (docs/wire.md, STS AssumeRole). */
+export function assumeRoleXml(c: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string; roleArn: string }): string {
+  return `<AssumeRoleResponse xmlns="${STS_NS}"><AssumeRoleResult><Credentials><SessionToken>${c.sessionToken}</SessionToken>`
+    + `<SecretAccessKey>${c.secretAccessKey}</SecretAccessKey><Expiration>${c.expiration}</Expiration><AccessKeyId>${c.accessKeyId}</AccessKeyId></Credentials>`
+    + `<AssumedRoleUser><Arn>${c.roleArn.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/rolewatch-account</Arn>`
+    + `<AssumedRoleId>AROA3XFRBF535PLBIFPI4:rolewatch-account</AssumedRoleId></AssumedRoleUser><PackedPolicySize>6</PackedPolicySize></AssumeRoleResult>`
+    + `<ResponseMetadata><RequestId>r-5</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+}
