@@ -31,7 +31,7 @@ export async function startDaemon(input: { argv: readonly string[]; env: Env; cl
   const { config, warnings } = loadConfig({ argv: input.argv, env, unused: { command: "run", keys: NOT_READ_BY.run } });
   const events = createEvents({ clock, level: config.log.level, version: VERSION });
   for (const warning of warnings) events.warn("config-warning", warning);
-  const metrics = createMetrics({ version: VERSION });
+  const metrics = createMetrics({ version: VERSION, served: config.controlPlane.source === "account" });
   const lock = StateLock.acquire(config.state.dir);
   const agent = buildAgent(config, { clock, env, publish: { metrics, events, persist: true } });
   const http = await startHttpServer({

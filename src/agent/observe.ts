@@ -42,6 +42,8 @@ export interface Observed {
   tokenFetches: number;
   /** How long an AWS answer counts as fresh, from the configured cadences. */
   freshFor?: FreshFor;
+  /** Fleet mode: IAM and EC2 are `rolewatch account`'s to read. */
+  controlPlaneBy?: "account";
 }
 
 /**
@@ -54,7 +56,13 @@ export class Observer {
   #identityProblem: string | null = null;
   #aws: AwsSource | null = null;
 
-  constructor(private readonly deps: { clock: Clock; imds: ImdsSource; aws: ((identity: IdentityDocument) => AwsSource) | null; freshFor?: FreshFor }) {}
+  constructor(private readonly deps: {
+    clock: Clock;
+    imds: ImdsSource;
+    aws: ((identity: IdentityDocument) => AwsSource) | null;
+    freshFor?: FreshFor;
+    controlPlaneBy?: "account";
+  }) {}
 
   async observe(state: FoldState): Promise<Observed> {
     const { clock, imds } = this.deps;
@@ -63,9 +71,10 @@ export class Observer {
     if (read.ok) await this.#learnIdentity();
     const aws = await this.#observeAws(read, state, clock.now());
     const { requests, tokenFetches } = imds.takeRequests();
-    const { freshFor } = this.deps;
+    const { freshFor, controlPlaneBy } = this.deps;
     const problem = this.#identity === null && this.#identityProblem !== null ? { identityProblem: this.#identityProblem } : {};
-    return { started, at: clock.now(), imds: read, identity: this.#identity, ...problem, aws, imdsRequests: requests, tokenFetches, ...(freshFor ? { freshFor } : {}) };
+    const mode = { ...(freshFor ? { freshFor } : {}), ...(controlPlaneBy ? { controlPlaneBy } : {}) };
+    return { started, at: clock.now(), imds: read, identity: this.#identity, ...problem, aws, imdsRequests: requests, tokenFetches, ...mode };
   }
 
   async #readImds(): Promise<ImdsRead<ImdsView>> {

@@ -5,12 +5,15 @@ import type { Events } from "../observe/events.js";
 import type { Metrics } from "../observe/metrics.js";
 import type { Observed } from "./observe.js";
 import type { PersistedState } from "./persist.js";
+import { servedInfoOf } from "./served.js";
 import type { CheckReport } from "./report.js";
 
 export interface Outputs {
   metrics: Metrics;
   events: Events;
   state: PersistedState;
+  /** Fleet mode: what the instance serves is exported for Prometheus to join with `rolewatch account`'s series. */
+  served?: boolean;
 }
 
 /**
@@ -42,6 +45,10 @@ export class Publisher {
     metrics.observed(observed.at, (observed.at - observed.started) / 1000);
     metrics.sources(folded.state.sources, observed.at);
     metrics.clockSkew(folded.state.clock.skew?.seconds ?? null);
+    if (this.out.served) {
+      const served = servedInfoOf(observed, folded.state);
+      if (served !== undefined) metrics.served(served);
+    }
     this.#last = report;
   }
 }

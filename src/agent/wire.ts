@@ -34,7 +34,8 @@ export interface WireDeps {
 /** Builds the agent from its configuration: the one place `run` and `check` share. */
 export function buildAgent(config: Config, deps: WireDeps): Agent {
   const { clock, env, publish } = deps;
-  const controlPlaneCredentials = config.controlPlane.credentials === "environment" ? environmentCredentials(env) : undefined;
+  const fleet = config.controlPlane.source === "account";
+  const controlPlaneCredentials = !fleet && config.controlPlane.credentials === "environment" ? environmentCredentials(env) : undefined;
   const aws = (identity: { instanceId: string; region: string }) =>
     new AwsObserver({
       clock,
@@ -44,14 +45,15 @@ export function buildAgent(config: Config, deps: WireDeps): Agent {
       stsIntervalMs: config.sts.intervalMs,
       controlPlaneIntervalMs: config.controlPlane.intervalMs,
       association: config.controlPlane.association,
+      controlPlane: !fleet,
       endpoints: config.aws.endpoints,
       ...(controlPlaneCredentials ? { controlPlaneCredentials } : {}),
     });
   const cadence = { stsMs: config.sts.intervalMs, controlPlaneMs: config.controlPlane.intervalMs, pollMs: config.poll.intervalMs };
-  const observer = new Observer({ clock, imds: imdsSource(config, clock), aws, freshFor: freshFor(cadence) });
+  const observer = new Observer({ clock, imds: imdsSource(config, clock), aws, freshFor: freshFor(cadence), ...(fleet ? { controlPlaneBy: "account" as const } : {}) });
   if (!publish) return new Agent({ observer, drift: deps.drift ?? emptyState(), publisher: null });
   const state = new PersistedState(publish.persist ? new StateStore(config.state.dir) : null, publish.events);
-  const publisher = new Publisher({ metrics: publish.metrics, events: publish.events, state });
+  const publisher = new Publisher({ metrics: publish.metrics, events: publish.events, state, served: fleet });
   return new Agent({ observer, drift: state.state, publisher });
 }
 

@@ -29,6 +29,11 @@ export interface AwsObserverOptions {
   controlPlaneIntervalMs: number;
   /** Whether EC2 DescribeIamInstanceProfileAssociations is called at all. */
   association: boolean;
+  /**
+   * False in fleet mode (controlPlane.source: account): `rolewatch account` reads IAM and EC2 for
+   * the whole account, and this observer calls STS only. Default true.
+   */
+  controlPlane?: boolean;
   /** The three calls; default: Query calls signed here, to `endpoints`. */
   api?: AwsApi;
   /**
@@ -132,7 +137,7 @@ export class AwsObserver {
     if (input.profileArn === null) this.#profile.clear();
     const { credentials, profileArn } = input;
     // STS always checks the served credentials; the control plane may be read as another principal.
-    const controlPlane = this.opts.controlPlaneCredentials ?? credentials;
+    const controlPlane = this.opts.controlPlane === false ? null : (this.opts.controlPlaneCredentials ?? credentials);
     // Nothing to sign the control-plane calls with: there is nothing to ask, not an old answer (docs/contract.md, Source states).
     if (!controlPlane) for (const source of [this.#profile, this.#association]) source?.clear();
     const calls = await Promise.all([

@@ -97,6 +97,8 @@ export interface PollInput {
   aws: AwsSeen | null;
   /** How long an STS and a control-plane answer count as fresh (src/drift/sources.ts); default: the default cadences'. */
   freshFor?: FreshFor;
+  /** "account": IAM and EC2 are read by `rolewatch account`, not here (controlPlane.source); default: here. */
+  controlPlaneBy?: "account";
 }
 
 /** Milliseconds an answer stays fresh, per API family. */

@@ -24,6 +24,9 @@ export type SourceStates = Partial<Record<SourceName, SourceState>>;
 /** When each source last answered: the fold's memory between polls. */
 export type Answered = Partial<Record<SourceName, number>>;
 
+/** The state's reason for the control-plane sources in fleet mode (docs/contract.md, Source states). */
+export const READ_BY_ACCOUNT = "read by the account exporter (controlPlane.source: account)";
+
 /** The defaults' windows (docs/contract.md, Observation model): 15 and 5 min, each plus the margin. */
 export const DEFAULT_FRESH_FOR: FreshFor = freshFor({ stsMs: 15 * 60_000, controlPlaneMs: 5 * 60_000, pollMs: 15_000 });
 
@@ -55,7 +58,8 @@ export function sourcesOf(input: PollInput, prev: Answered, stsKey: string | nul
     sources.sts = awsState(aws.sts, prev.sts, window.stsMs, now, (f) => f.kind === "rejected");
     if (key !== null && stsKey !== key && sources.sts.state === "fresh") sources.sts = { state: "stale", since: sources.sts.since, reason: `STS has not yet confirmed AccessKeyId ${key}` };
   }
-  const nothing = noProfile ? "no instance profile is attached" : imds.ok && key === null ? "IMDS serves no credentials to sign the call with" : null;
+  const nothing = input.controlPlaneBy === "account" ? READ_BY_ACCOUNT
+    : noProfile ? "no instance profile is attached" : imds.ok && key === null ? "IMDS serves no credentials to sign the call with" : null;
   sources.profile = controlPlaneState(aws?.profile, nothing, prev.profile, window.controlPlaneMs, now, why);
   if (aws?.association !== "disabled") sources.association = controlPlaneState(aws?.association, nothing, prev.association, window.controlPlaneMs, now, why);
   for (const name of SOURCE_NAMES) {

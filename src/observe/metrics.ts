@@ -4,6 +4,7 @@ import { SOURCE_NAMES, type SourceStates } from "../drift/sources.js";
 import { registerDefaultMetrics } from "./default-metrics.js";
 import {
   agentInstruments,
+  servedInstrument,
   awsInstruments,
   credentialInstruments,
   driftInstruments,
@@ -54,10 +55,23 @@ export interface Metrics {
   sources(states: SourceStates, at: number): void;
   /** Server Date minus host time of the last AWS answer that carried one, in seconds; null: none yet (no series). */
   clockSkew(seconds: number | null): void;
+  /** Fleet mode's one series of what the instance serves (null: none yet); a no-op unless created with `served`. */
+  served(info: ServedInfo | null): void;
   text(): Promise<string>;
 }
 
-export function createMetrics(opts: { version: string; registry?: Registry }): Metrics {
+/** rolewatch_served_info's labels: never an AccessKeyId. `role` and `roleId` are STS's, "" until it confirmed them. */
+export interface ServedInfo {
+  instanceId: string;
+  account: string;
+  profileArn: string;
+  profileId: string;
+  role: string;
+  roleId: string;
+}
+
+/** `served`: fleet mode (controlPlane.source: account) exports rolewatch_served_info. */
+export function createMetrics(opts: { version: string; registry?: Registry; served?: boolean }): Metrics {
   const registry = opts.registry ?? new Registry();
   registerDefaultMetrics(registry);
   const agent = agentInstruments(registry);
@@ -72,6 +86,7 @@ export function createMetrics(opts: { version: string; registry?: Registry }): M
     ...awsRecorders(awsInstruments(registry)),
     ...driftRecorders(driftInstruments(registry)),
     ...sourceRecorders(agent),
+    served: opts.served ? servedRecorder(servedInstrument(registry)) : () => undefined,
     observed(at, seconds) {
       agent.lastObservation.set(at / 1000);
       agent.observationDuration.observe(seconds);
@@ -184,5 +199,14 @@ function sourceRecorders(agent: ReturnType<typeof agentInstruments>): Pick<Metri
         if (up) agent.sourceLastFresh.set({ source }, (s.state === "fresh" ? s.since : at) / 1000);
       }
     },
+  };
+}
+
+function servedRecorder(gauge: ReturnType<typeof servedInstrument>): Metrics["served"] {
+  return (info) => {
+    gauge.reset();
+    if (info === null) return;
+    const { instanceId, account, profileArn, profileId, role, roleId } = info;
+    gauge.set({ instance_id: instanceId, account, profile_arn: profileArn, profile_id: profileId, role, role_id: roleId }, 1);
   };
 }
