@@ -96,7 +96,7 @@ install -d "$common/usr/lib/rolewatch" "$common/usr/bin" "$common/etc/rolewatch"
 cp -a "$app/." "$common/usr/lib/rolewatch/"
 install -m 0755 packaging/rolewatch.sh "$common/usr/bin/rolewatch"
 install -m 0644 "$stage/config.yaml" "$common/etc/rolewatch/config.yaml"
-install -m 0644 README.md packaging/iam-policy.json "$common/usr/share/doc/rolewatch/"
+install -m 0644 README.md packaging/iam-policy.json packaging/iam-policy-account.json "$common/usr/share/doc/rolewatch/"
 
 # Node.js's license, as the continuation lines of a copyright file field.
 sed -e 's/^[[:space:]]*$/./' -e 's/^/ /' "$(dirname "$(node_runtime x64)")/../LICENSE" > "$stage/node-license"
@@ -136,6 +136,7 @@ deb() {
   cp -al "$common" "$root"
   install -m 0755 "$(node_runtime "$node_arch")" "$root/usr/lib/rolewatch/node"
   install -D -m 0644 systemd/rolewatch.service "$root/lib/systemd/system/rolewatch.service"
+  install -D -m 0644 systemd/rolewatch-account.service "$root/lib/systemd/system/rolewatch-account.service"
   install -m 0644 "$stage/copyright" "$root/usr/share/doc/rolewatch/copyright"
   fill packaging/changelog.in | gzip -9n > "$root/usr/share/doc/rolewatch/changelog.gz"
   install -D -m 0644 packaging/deb/lintian-overrides "$root/usr/share/lintian/overrides/rolewatch"
@@ -155,6 +156,7 @@ rpm() {
   cp -al "$common" "$root"
   install -m 0755 "$(node_runtime "$node_arch")" "$root/usr/lib/rolewatch/node"
   install -D -m 0644 systemd/rolewatch.service "$root/usr/lib/systemd/system/rolewatch.service"
+  install -D -m 0644 systemd/rolewatch-account.service "$root/usr/lib/systemd/system/rolewatch-account.service"
   install -D -m 0644 "$stage/copyright" "$root/usr/share/licenses/rolewatch/copyright"
   normalize "$root"
   rpmbuild -bb --quiet --target "$rpm_arch-linux" \

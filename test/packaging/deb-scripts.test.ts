@@ -27,7 +27,7 @@ describe("the .deb's maintainer scripts", () => {
     { script: "postinst", args: ["configure", "0.0.1"], on: "booted", calls: [...enable, "systemctl --system daemon-reload", "deb-systemd-invoke restart rolewatch.service"] },
     { script: "postinst", args: ["configure", ""], on: "container", calls: enable },
     { script: "postinst", args: ["configure", ""], on: "bare", calls: [] },
-    { script: "prerm", args: ["remove"], on: "booted", calls: ["deb-systemd-invoke stop rolewatch.service"] },
+    { script: "prerm", args: ["remove"], on: "booted", calls: ["deb-systemd-invoke stop rolewatch.service", "deb-systemd-invoke stop rolewatch-account.service"] },
     { script: "prerm", args: ["upgrade", "0.0.2"], on: "booted", calls: [] },
     { script: "prerm", args: ["remove"], on: "container", calls: [] },
     { script: "prerm", args: ["remove"], on: "bare", calls: [] },

@@ -72,10 +72,12 @@ describe("the .deb packages", () => {
         "/usr/lib/rolewatch/dist/main.js",
         "/usr/lib/rolewatch/node_modules/yaml/package.json",
         "/lib/systemd/system/rolewatch.service",
+        "/lib/systemd/system/rolewatch-account.service",
         "/etc/rolewatch/config.yaml",
         "/usr/share/doc/rolewatch/copyright",
         "/usr/share/doc/rolewatch/changelog.gz",
         "/usr/share/doc/rolewatch/iam-policy.json",
+        "/usr/share/doc/rolewatch/iam-policy-account.json",
       ]),
     );
     // One application for every architecture: no native module; and no development module or source map.

@@ -41,3 +41,20 @@ describe("packaging/iam-policy.json", () => {
     expect([...new Set(needed)].sort()).toEqual([...granted].sort());
   });
 });
+
+describe("packaging/iam-policy-account.json", () => {
+  const account = JSON.parse(readFileSync(join(REPO, "packaging/iam-policy-account.json"), "utf8")) as { Version: string; Statement: Statement[] };
+
+  it("allows exactly what rolewatch account calls, save STS GetCallerIdentity, which needs no permission", () => {
+    const source = readFileSync(join(REPO, "src/account/api.ts"), "utf8");
+    const called = [...source.matchAll(/queryCall\(\s*"(\w+)",\s*"(\w+)"/g)].map(([, service, action]) => `${service}:${action}`);
+    const grants = Object.fromEntries(account.Statement.flatMap((s) => list(s.Action).map((action) => [action, list(s.Resource)])));
+    expect(account.Statement.every((s) => s.Effect === "Allow")).toBe(true);
+    expect(Object.keys(grants).sort()).toEqual([...new Set(called)].sort());
+    expect(grants).toEqual({
+      "iam:ListInstanceProfiles": ["arn:aws:iam::*:instance-profile/*"],
+      "ec2:DescribeIamInstanceProfileAssociations": ["*"],
+      "sts:AssumeRole": ["arn:aws:iam::*:role/rolewatch-account"],
+    });
+  });
+});

@@ -8,15 +8,19 @@ import { findTool, requireTool } from "../support/require-tool.js";
 import { REPO } from "./packages.js";
 
 const systemdAnalyze = findTool("systemd-analyze", "apt-get install systemd");
-const UNIT = join(REPO, "systemd/rolewatch.service");
-const unit = readFileSync(UNIT, "utf8");
-
 /** The values of one setting of the unit, in order: setting(unit, "ExecStart"). */
 function setting(text: string, key: string): string[] {
   return [...text.matchAll(new RegExp(`^${key}=(.*)$`, "gm"))].map((m) => m[1]!);
 }
 
-describe("systemd/rolewatch.service", () => {
+// The agent's unit, and the account exporter's, hardened alike.
+describe.each([
+  { name: "rolewatch.service", command: "run" },
+  { name: "rolewatch-account.service", command: "account" },
+])("systemd/$name", ({ name, command }) => {
+  const UNIT = join(REPO, "systemd", name);
+  const unit = readFileSync(UNIT, "utf8");
+
   it("passes systemd-analyze verify", (ctx) => {
     requireTool(ctx, systemdAnalyze);
     // /usr/bin/rolewatch exists only where the package is installed (test/packaging/deb.test.ts
@@ -25,9 +29,9 @@ describe("systemd/rolewatch.service", () => {
     const stand = join(dir, "rolewatch");
     writeFileSync(stand, "#!/bin/sh\n");
     chmodSync(stand, 0o755);
-    expect(setting(unit, "ExecStart")).toEqual(["/usr/bin/rolewatch run"]);
-    writeFileSync(join(dir, "rolewatch.service"), unit.replace("ExecStart=/usr/bin/rolewatch", `ExecStart=${stand}`));
-    const verify = spawnSync("systemd-analyze", ["verify", join(dir, "rolewatch.service")], { encoding: "utf8" });
+    expect(setting(unit, "ExecStart")).toEqual([`/usr/bin/rolewatch ${command}`]);
+    writeFileSync(join(dir, name), unit.replace("ExecStart=/usr/bin/rolewatch", `ExecStart=${stand}`));
+    const verify = spawnSync("systemd-analyze", ["verify", join(dir, name)], { encoding: "utf8" });
     expect(verify.stderr).toBe("");
     expect(verify.status).toBe(0);
   });
@@ -35,7 +39,7 @@ describe("systemd/rolewatch.service", () => {
   it("has an exposure of at most 1.5 in systemd-analyze security", (ctx) => {
     requireTool(ctx, systemdAnalyze);
     const security = spawnSync("systemd-analyze", ["security", "--offline=yes", "--no-pager", UNIT], { encoding: "utf8" });
-    const level = /Overall exposure level for rolewatch\.service: (\d+\.\d+)/.exec(security.stdout);
+    const level = new RegExp(`Overall exposure level for ${name.replace(".", "\\.")}: (\\d+\\.\\d+)`).exec(security.stdout);
     expect(level, security.stdout + security.stderr).not.toBeNull();
     expect(Number(level![1])).toBeLessThanOrEqual(1.5);
   });
@@ -53,5 +57,13 @@ describe("systemd/rolewatch.service", () => {
     expect(setting(unit, "Restart")).toEqual(["always"]);
     expect(setting(unit, "TimeoutStopSec")).toEqual([`${(2 * STOP_DEADLINE_MS) / 1000}s`]);
     expect(setting(unit, "StandardOutput")).toEqual(["journal"]);
+  });
+});
+
+describe("the two units", () => {
+  it("share every hardening directive", () => {
+    const sandbox = (name: string) => readFileSync(join(REPO, "systemd", name), "utf8").split("[Service]")[1]!.split("\n")
+      .filter((l) => /^(No|Capability|Ambient|Protect|Private|Restrict|Lock|Remove|Keyring|Device|SystemCall|MemoryDeny|LimitCORE|Environment|DynamicUser|UMask)/.test(l));
+    expect(sandbox("rolewatch-account.service")).toEqual(sandbox("rolewatch.service"));
   });
 });
