@@ -44,7 +44,8 @@ export function parseProfilePage(root: XmlElement): ProfilePage {
       arn: formatted(m, "Arn", ROLE_ARN),
     })),
   }));
-  const truncated = textOf(result, "IsTruncated");
+  // Absent is false, as the SDKs read a missing boolean (moto_server leaves it out of an untruncated page).
+  const truncated = textOf(result, "IsTruncated") ?? "false";
   if (truncated !== "true" && truncated !== "false") throw new ShapeError("<IsTruncated> is neither true nor false");
   return { profiles, marker: truncated === "true" ? formatted(result, "Marker", MARKER) : null };
 }

@@ -32,6 +32,10 @@ describe("IAM ListInstanceProfiles pages", () => {
     expect(profiles(profilePageXml([])).marker).toBeNull();
   });
 
+  it("read a page without IsTruncated as the last, as the SDKs do (moto_server leaves it out)", () => {
+    expect(profiles(profilePageXml([RED]).replace("<IsTruncated>false</IsTruncated>", "")).marker).toBeNull();
+  });
+
   it.each<[string, string]>([
     ["a profile ARN with a newline", profilePageXml([{ ...RED, arn: "arn:aws:iam::123456789012:instance-profile/My\nInPr" }])],
     ["a profile id with a quote", profilePageXml([{ ...RED, id: 'AIPAD5ARO2C5EX"MPLE' }])],
