@@ -10,6 +10,7 @@ import { readIdentity, readImds } from "../imds/read.js";
 import type { Events } from "../observe/events.js";
 import type { Metrics } from "../observe/metrics.js";
 import { Agent } from "./agent.js";
+import { LEFT_TO_ACCOUNT, withoutControlPlaneDrifts } from "./fleet.js";
 import { Observer, type ImdsRequest, type ImdsSource } from "./observe.js";
 import { PersistedState } from "./persist.js";
 import { Publisher } from "./publish.js";
@@ -51,10 +52,24 @@ export function buildAgent(config: Config, deps: WireDeps): Agent {
     });
   const cadence = { stsMs: config.sts.intervalMs, controlPlaneMs: config.controlPlane.intervalMs, pollMs: config.poll.intervalMs };
   const observer = new Observer({ clock, imds: imdsSource(config, clock), aws, freshFor: freshFor(cadence), ...(fleet ? { controlPlaneBy: "account" as const } : {}) });
-  if (!publish) return new Agent({ observer, drift: deps.drift ?? emptyState(), publisher: null });
+  if (!publish) {
+    const drift = deps.drift ?? emptyState();
+    return new Agent({ observer, drift: fleet ? withoutControlPlaneDrifts(drift).state : drift, publisher: null });
+  }
   const state = new PersistedState(publish.persist ? new StateStore(config.state.dir) : null, publish.events);
+  if (fleet) leaveToAccount(state, publish.events, clock.now());
   const publisher = new Publisher({ metrics: publish.metrics, events: publish.events, state, served: fleet });
   return new Agent({ observer, drift: state.state, publisher });
+}
+
+/** A drift only IAM or EC2 could resolve ends here, with its reason, when the agent starts in fleet mode. */
+function leaveToAccount(state: PersistedState, events: Events, now: number): void {
+  const { state: kept, dropped } = withoutControlPlaneDrifts(state.state);
+  for (const d of dropped) {
+    const durationSeconds = Math.max(0, Math.round((now - d.since) / 1000));
+    events.driftResolved({ ...d, durationSeconds, resolution: LEFT_TO_ACCOUNT });
+  }
+  if (dropped.length > 0) state.update(kept);
 }
 
 /** An IMDSv2 session whose requests are kept for the poll to return, not written anywhere. */

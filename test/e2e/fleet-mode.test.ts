@@ -1,4 +1,9 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { StateStore } from "../../src/agent/state-store.js";
+import { emptyState } from "../../src/drift/state.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { cleanEnv, rolewatch } from "../support/cli.js";
@@ -77,6 +82,26 @@ describe("rolewatch run in fleet mode", () => {
     requireTool(ctx, promtool);
     const result = spawnSync("promtool", ["check", "metrics"], { input: (await scrape(w.url)).body, encoding: "utf8" });
     expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
+  });
+});
+
+describe("rolewatch run started in fleet mode on a local mode's state", () => {
+  it("ends the open drifts only IAM or EC2 could resolve, saying why", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "rolewatch-fleet-"));
+    const since = Date.now() - 600_000;
+    new StateStore(stateDir).save({ ...emptyState(), open: { profile_role_mismatch: { since, detail: "IMDS serves RedRole; instance profile MyInPr holds BlueRole" } } });
+    const w = await startWatched(["--control-plane-source", "account", "--state-dir", stateDir]);
+    try {
+      const line = await w.agent.waitForLine((l) => l.includes('"drift-resolved"'), 10_000);
+      expect(JSON.parse(line)).toMatchObject({ rolewatch: { drift: { kind: "profile_role_mismatch", resolution: expect.stringContaining("controlPlane.source account") } } });
+      await until(async () => (await scrape(w.url, "/readyz")).status === 200, 10_000, "ready");
+      const { body } = await scrape(w.url);
+      expect(sample(body, 'rolewatch_drift{kind="profile_role_mismatch"}')).toBe(0);
+      expect(JSON.parse((await scrape(w.url, "/status")).body)).toMatchObject({ status: "ok", drifts: [] });
+    } finally {
+      await w.agent.stop();
+      await w.sim.close();
+    }
   });
 });
 
