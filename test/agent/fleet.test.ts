@@ -12,11 +12,13 @@ const SHOWING: Observation[] = [
   { ...healthyAt(0), profile: { state: "ok", value: { name: "MyInPr", roles: [] } } },
   { ...healthyAt(0), profile: { state: "ok", value: { name: "MyInPr", roles: [{ name: "RedRole", id: "AROAOTHER000000000001" }] } } },
   { ...healthyAt(0), association: { state: "ok", value: { associationId: "iip-assoc-0123456789abcdef0", arn: PROFILE_ARN.replace("MyInPr", "Other"), state: "associated" } } },
+  { ...healthyAt(0), revocation: { state: "ok", value: { by: "deny", denied: { api: "iam", code: "AccessDenied" } } } },
 ];
 
 describe("the drifts fleet mode leaves to the account exporter", () => {
   it("are exactly those the conditions cannot decide without IAM and EC2, though they can with them", () => {
-    const blind: Observation = { ...healthyAt(0), profile: { state: "unknown" }, association: { state: "unknown" } };
+    // What fleet mode's fold sees: neither IAM nor EC2 is read, so nothing is known of revoked sessions either.
+    const blind: Observation = { ...healthyAt(0), profile: { state: "unknown" }, association: { state: "unknown" }, revocation: { state: "unknown" } };
     const memory = { servedRoleId: null };
     const controlPlaneOnly = DRIFT_KINDS.filter((kind) =>
       CONDITIONS[kind](blind, memory) === null && [healthyAt(0), ...SHOWING].some((o) => CONDITIONS[kind](o, memory) !== null));
