@@ -149,13 +149,3 @@ export function agentInstruments(registry: Registry) {
     buildInfo: new Gauge({ name: "rolewatch_build_info", help: "Always 1; the version label says which build runs.", labelNames: ["version"] as const, registers }),
   };
 }
-
-/** Fleet mode only (controlPlane.source: account): joined in Prometheus with `rolewatch account`'s series. */
-export function servedInstrument(registry: Registry) {
-  return new Gauge({
-    name: "rolewatch_served_info",
-    help: "What the instance serves: the instance profile IMDS names, and the role and RoleId STS confirmed for the served credentials (empty until it has).",
-    labelNames: ["instance_id", "account", "profile_arn", "profile_id", "role", "role_id"] as const,
-    registers: [registry],
-  });
-}

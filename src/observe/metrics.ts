@@ -4,7 +4,6 @@ import { SOURCE_NAMES, type SourceStates } from "../drift/sources.js";
 import { registerDefaultMetrics } from "./default-metrics.js";
 import {
   agentInstruments,
-  servedInstrument,
   awsInstruments,
   credentialInstruments,
   driftInstruments,
@@ -20,6 +19,9 @@ import {
 } from "../aws/labels.js";
 import { IMDS_ENDPOINTS, type ImdsEndpointLabel } from "../imds/types.js";
 import type { RoleSource } from "./labels.js";
+import { servedRecorder, type ServedInfo } from "./served.js";
+
+export type { ServedInfo } from "./served.js";
 
 /** Text exposition format 0.0.4: what every Prometheus version scrapes and `promtool` checks. */
 export const METRICS_CONTENT_TYPE: string = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -60,15 +62,6 @@ export interface Metrics {
   text(): Promise<string>;
 }
 
-/** rolewatch_served_info's labels: never an AccessKeyId. `role` and `roleId` are STS's, "" until it confirmed them. */
-export interface ServedInfo {
-  instanceId: string;
-  account: string;
-  profileArn: string;
-  profileId: string;
-  role: string;
-  roleId: string;
-}
 
 /** `served`: fleet mode (controlPlane.source: account) exports rolewatch_served_info. */
 export function createMetrics(opts: { version: string; registry?: Registry; served?: boolean }): Metrics {
@@ -86,7 +79,7 @@ export function createMetrics(opts: { version: string; registry?: Registry; serv
     ...awsRecorders(awsInstruments(registry)),
     ...driftRecorders(driftInstruments(registry)),
     ...sourceRecorders(agent),
-    served: opts.served ? servedRecorder(servedInstrument(registry)) : () => undefined,
+    served: opts.served ? servedRecorder(registry) : () => undefined,
     observed(at, seconds) {
       agent.lastObservation.set(at / 1000);
       agent.observationDuration.observe(seconds);
@@ -199,14 +192,5 @@ function sourceRecorders(agent: ReturnType<typeof agentInstruments>): Pick<Metri
         if (up) agent.sourceLastFresh.set({ source }, (s.state === "fresh" ? s.since : at) / 1000);
       }
     },
-  };
-}
-
-function servedRecorder(gauge: ReturnType<typeof servedInstrument>): Metrics["served"] {
-  return (info) => {
-    gauge.reset();
-    if (info === null) return;
-    const { instanceId, account, profileArn, profileId, role, roleId } = info;
-    gauge.set({ instance_id: instanceId, account, profile_arn: profileArn, profile_id: profileId, role, role_id: roleId }, 1);
   };
 }
