@@ -22,6 +22,7 @@ export function servedInfoOf(observed: Observed, state: FoldState): ServedInfo |
   return {
     instanceId: identity.instanceId,
     account: identity.accountId,
+    region: identity.region,
     profileArn: info?.instanceProfileArn ?? "",
     profileId: info?.instanceProfileId ?? "",
     role,

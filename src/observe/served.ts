@@ -8,6 +8,7 @@ import { Gauge, type Registry } from "prom-client";
 export interface ServedInfo {
   instanceId: string;
   account: string;
+  region: string;
   profileArn: string;
   profileId: string;
   role: string;
@@ -19,7 +20,7 @@ function servedInstrument(registry: Registry) {
   return new Gauge({
     name: "rolewatch_served_info",
     help: "What the instance serves: the instance profile IMDS names, and the role and RoleId STS confirmed for the served credentials (empty until it has).",
-    labelNames: ["instance_id", "account", "profile_arn", "profile_id", "role", "role_id"] as const,
+    labelNames: ["instance_id", "account", "region", "profile_arn", "profile_id", "role", "role_id"] as const,
     registers: [registry],
   });
 }
@@ -29,7 +30,7 @@ export function servedRecorder(registry: Registry): (info: ServedInfo | null) =>
   return (info) => {
     gauge.reset();
     if (info === null) return;
-    const { instanceId, account, profileArn, profileId, role, roleId } = info;
-    gauge.set({ instance_id: instanceId, account, profile_arn: profileArn, profile_id: profileId, role, role_id: roleId }, 1);
+    const { instanceId, account, region, profileArn, profileId, role, roleId } = info;
+    gauge.set({ instance_id: instanceId, account, region, profile_arn: profileArn, profile_id: profileId, role, role_id: roleId }, 1);
   };
 }

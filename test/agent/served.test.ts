@@ -29,7 +29,7 @@ describe("rolewatch_served_info's labels", () => {
     const state = { ...initialFoldState(), drift: { ...emptyState(), sts: { accessKeyId: KEY, roleId: STS.roleId } } };
     const info = servedInfoOf(observed(), state);
     expect(info).toEqual({
-      instanceId: "i-0123456789abcdef0", account: "123456789012", profileArn: "arn:aws:iam::123456789012:instance-profile/MyInPr",
+      instanceId: "i-0123456789abcdef0", account: "123456789012", region: "eu-west-1", profileArn: "arn:aws:iam::123456789012:instance-profile/MyInPr",
       profileId: "AIPAD5ARO2C5EXAMPLE3G", role: "RedRole", roleId: "AROAREDREDREDREDRED01",
     });
     expect(JSON.stringify(info)).not.toContain(KEY);

@@ -55,12 +55,12 @@ describe("rolewatch run in fleet mode", () => {
   it("exports what it serves as rolewatch_served_info, with STS's role and RoleId and never an AccessKeyId", async () => {
     const served = w.sim.served();
     const accessKeyId = served?.issue.v2.accessKeyId ?? "";
-    const identity = JSON.parse(await (await fetch(`${w.sim.imdsUrl}/latest/dynamic/instance-identity/document`, { headers: { "x-aws-ec2-metadata-token": await token(w.sim.imdsUrl) } })).text()) as { instanceId: string; accountId: string };
+    const identity = JSON.parse(await (await fetch(`${w.sim.imdsUrl}/latest/dynamic/instance-identity/document`, { headers: { "x-aws-ec2-metadata-token": await token(w.sim.imdsUrl) } })).text()) as { instanceId: string; accountId: string; region: string };
     const info = JSON.parse(await (await fetch(`${w.sim.imdsUrl}/latest/meta-data/iam/info`, { headers: { "x-aws-ec2-metadata-token": await token(w.sim.imdsUrl) } })).text()) as { InstanceProfileArn: string; InstanceProfileId: string };
     await until(async () => (await scrape(w.url)).body.includes('role="RedRole",role_id="AROA'), 10_000, "STS confirmed");
     const { body } = await scrape(w.url);
     const line = body.split("\n").find((l) => l.startsWith("rolewatch_served_info{")) ?? "";
-    expect(line).toMatch(new RegExp(`^rolewatch_served_info\\{instance_id="${identity.instanceId}",account="${identity.accountId}",profile_arn="${info.InstanceProfileArn}",profile_id="${info.InstanceProfileId}",role="RedRole",role_id="AROA\\w+"\\} 1$`));
+    expect(line).toMatch(new RegExp(`^rolewatch_served_info\\{instance_id="${identity.instanceId}",account="${identity.accountId}",region="${identity.region}",profile_arn="${info.InstanceProfileArn}",profile_id="${info.InstanceProfileId}",role="RedRole",role_id="AROA\\w+"\\} 1$`));
     expect(body.split("\n").filter((l) => l.startsWith("rolewatch_served_info"))).toHaveLength(1);
     expect(accessKeyId).not.toBe("");
     expect(body).not.toContain(accessKeyId);
