@@ -87,10 +87,15 @@ interface BuiltWorld {
   scenario: Scenario;
 }
 
+function fleetWorld(fleet: FleetOptions, random: Random): Scenario {
+  const scenario = fleetScenario(fleet, random);
+  return fleet.delays ? { ...scenario, delays: { ...scenario.delays, ...fleet.delays } } : scenario;
+}
+
 /** The scenario's world (or the fleet's), or with awsBackend the backend's instance in a world that IMDS serves from the backend. */
 async function buildWorld(options: SimulatorOptions, clock: Clock, random: Random): Promise<BuiltWorld> {
   if (options.fleet && (options.scenario || options.awsBackend)) throw new SimInputError("a fleet builds its own world: it takes no scenario and no AWS backend");
-  const scenario = options.fleet ? fleetScenario(options.fleet, random) : (options.scenario ?? defaultScenario());
+  const scenario = options.fleet ? fleetWorld(options.fleet, random) : (options.scenario ?? defaultScenario());
   if (options.awsBackend) {
     if (scenario.schedule?.length) throw new SimInputError("a scenario schedule changes the simulator's own IAM; with an AWS backend, make the changes there");
     const backend = await AwsBackend.connect(options.awsBackend, scenario, options.instanceId);

@@ -8,6 +8,7 @@ import type { ImdsStats } from "./imds/stats.js";
 import type { ImdsAdminTarget } from "./admin/index.js";
 import type { ImdsListener } from "./listeners.js";
 import type { ControlPlane } from "./plane/control-plane.js";
+import type { ScenarioDelays } from "./scenario/scenario.js";
 import type { Scenario } from "./scenario/scenario.js";
 import type { ServedCredentials } from "./world/model.js";
 import type { TimedRecord } from "./world/timeline.js";
@@ -56,6 +57,8 @@ export interface FleetOptions {
   profiles?: number;
   /** "each" (default): a listener per instance; "first": only the simulator's own instance has one, for a world larger than listeners allow. */
   imds?: "each" | "first";
+  /** The field report's delays unless given, as a scenario's `delays` (a rehearsal's shorter swap). */
+  delays?: ScenarioDelays;
 }
 
 /** One instance's IMDS and what its admin paths do. */
