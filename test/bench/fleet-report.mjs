@@ -5,7 +5,7 @@
  */
 import { round } from "./figures.mjs";
 
-/** The pages one account cycle needs: ListInstanceProfiles by 100, DescribeIamInstanceProfileAssociations by 1000 (per region). */
+/** The pages one account cycle needs: ListInstanceProfiles and DescribeIamInstanceProfileAssociations by 1000 (per region), as the exporter asks (per region). */
 export const expectedPages = ({ instances, profiles }, iamPage, ec2Page) => ({ iam: Math.ceil(profiles / iamPage), ec2: Math.ceil(instances / ec2Page) });
 
 /** `local`: calls per instance per hour at the defaults (figures.mjs, calls.perInstancePerHour). */
@@ -28,7 +28,7 @@ export function fleetFigures(fleet, local) {
       },
     };
   });
-  // The time to page the account is left out: against the simulator it is the simulator's and the SDK's own CPU, in one process, not AWS's.
+  // The time to page the account is left out: against the simulator it is the simulator's and the exporter's own CPU, in one process, not AWS's.
   const { scrapeSeconds: scrape, evaluationSeconds: evaluation } = prometheus;
   return {
     accountIntervalSeconds: interval,
@@ -51,11 +51,11 @@ const thousands = (n) => n.toLocaleString("en-US");
 export function renderFleet(f, localDetection) {
   const d = f.detection;
   const rows = [
-    [`fleet mode: one account exporter every ${f.accountIntervalSeconds} s, counted by the simulator`, "calls per cycle", "pages (IAM by 100, EC2 by 1000)"],
+    [`fleet mode: one account exporter every ${f.accountIntervalSeconds} s, counted by the simulator`, "calls per cycle", "pages (IAM and EC2 by 1000)"],
     ...f.accounts.map((a) => [
       `  account of ${thousands(a.instances)} instances, ${thousands(a.profiles)} profiles`,
       `IAM ${a.perCycle.iam}, EC2 ${a.perCycle.ec2}`,
-      `${a.pagesAsExpected ? "= ceil(P/100) + ceil(N/1000)" : "NOT ceil(P/100) + ceil(N/1000)"}; ${a.everyItemListed ? "every profile and association listed" : "items MISSING"}; cycle ${thousands(a.cycleMs)} ms (simulator and SDK in one process)`,
+      `${a.pagesAsExpected ? "= ceil(P/1000) + ceil(N/1000)" : "NOT ceil(P/1000) + ceil(N/1000)"}; ${a.everyItemListed ? "every profile and association listed" : "items MISSING"}; cycle ${thousands(a.cycleMs)} ms (simulator and exporter in one process)`,
     ]),
     [`IAM / EC2 calls per second`, "local mode", "fleet mode"],
     ...f.accounts.map((a) => [
@@ -77,7 +77,7 @@ export function renderFleet(f, localDetection) {
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
   const table = rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padStart(r[1] ? widths[1] : 0)}  ${r[2]}`.trimEnd()).join("\n");
   const how = [
-    "fleet: a fleet world (src/sim/scenario/fleet.ts, one profile per 50 instances) per size; the AWS SDK's paginators walk every page of ListInstanceProfiles (MaxItems 100) and DescribeIamInstanceProfileAssociations (no filter, MaxResults 1000), as the account exporter does each cycle; calls and pages from the simulator's apiStats(); calls per second = calls per cycle / interval",
+    "fleet: a fleet world (src/sim/scenario/fleet.ts, one profile per 50 instances) per size; one cycle of the account exporter (src/account/daemon.ts, as `rolewatch account` builds it) walks every page of ListInstanceProfiles (MaxItems 1000) and DescribeIamInstanceProfileAssociations (no filter, MaxResults 1000); calls and pages from the simulator's apiStats(); calls per second = calls per cycle / interval",
     "local: calls per instance per hour (fake clock, above) x instances / 3600",
     "detection, fleet mode: a swap at a random moment waits for the next cycle (0 to 60 s) and its pages, then for a scrape of the exporter and a rule evaluation (0 to 30 s each; the alert has no `for`): computed from those intervals; the exporter is not measured here",
   ];

@@ -2,12 +2,13 @@
  * What watching an account costs its control plane in fleet mode, beside
  * local mode, counted by the simulator (docs/contract.md, Simulator fleet):
  *
- *   1. one account cycle, as the account exporter makes it every 60 s: every
- *      page of IAM ListInstanceProfiles (MaxItems 100, IAM's default) and of
- *      EC2 DescribeIamInstanceProfileAssociations without a filter (MaxResults
- *      1000), driven by the AWS SDK's own paginators against a fleet world of
- *      1,000, 10,000 and 100,000 instances (one profile per 50); the calls and
- *      pages are the simulator's API stats
+ *   1. one account cycle of the account exporter itself (its cycle, as
+ *      `rolewatch account` runs it every 60 s): every page of IAM
+ *      ListInstanceProfiles (MaxItems 1000) and of EC2
+ *      DescribeIamInstanceProfileAssociations without a filter (MaxResults
+ *      1000), against a fleet world of 1,000, 10,000 and 100,000 instances (one
+ *      profile per 50); the calls and pages are the simulator's API stats, the
+ *      profiles and associations seen are the exporter's /status
  *   2. `rolewatch sim --instances 1000`: its RSS once started, and after one
  *      IMDSv2 read of every instance's identity and credentials
  *
@@ -18,19 +19,19 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { paginateDescribeIamInstanceProfileAssociations, EC2Client } from "@aws-sdk/client-ec2";
-import { IAMClient, paginateListInstanceProfiles } from "@aws-sdk/client-iam";
 import { cleanEnv } from "./daemon.mjs";
 import { MiB, pause, rssBytes } from "./measure.mjs";
 
 const dist = new URL("../../dist/", import.meta.url);
 const { startSimulator } = await import(new URL("sim/index.js", dist).href);
+const { startAccountExporter } = await import(new URL("account/daemon.js", dist).href);
+const { systemClock } = await import(new URL("clock.js", dist).href);
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
 export const ACCOUNT_INTERVAL_S = 60;
 export const FLEET_SIZES = (process.env.BENCH_FLEET_SIZES ?? "1000,10000,100000").split(",").map(Number);
 const LISTENERS = 1000;
-const IAM_PAGE = 100;
+const IAM_PAGE = 1000;
 const EC2_PAGE = 1000;
 const LIST = "iam:ListInstanceProfiles";
 const DESCRIBE = "ec2:DescribeIamInstanceProfileAssociations";
@@ -41,15 +42,18 @@ async function accountCycle(instances) {
   const sim = await startSimulator({ fleet: { instances, imds: "first" } });
   const buildMs = performance.now() - builtFrom;
   try {
-    const config = { endpoint: sim.awsUrl, region: sim.world.region, credentials: sim.world.admin, maxAttempts: 1 };
-    const iam = new IAMClient(config);
-    const ec2 = new EC2Client(config);
+    const { accessKeyId, secretAccessKey } = sim.world.admin;
+    const env = { ...cleanEnv(), AWS_ENDPOINT_URL: sim.awsUrl, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, ROLEWATCH_LOG_LEVEL: "error" };
+    const argv = ["--account-credentials", "environment", "--account-listen", "127.0.0.1:0", "--region", sim.world.region];
+    const exporter = await startAccountExporter({ argv, env, clock: systemClock });
     const before = sim.apiStats();
     const started = performance.now();
-    let profiles = 0;
-    let associations = 0;
-    for await (const page of paginateListInstanceProfiles({ client: iam, pageSize: IAM_PAGE }, {})) profiles += page.InstanceProfiles?.length ?? 0;
-    for await (const page of paginateDescribeIamInstanceProfileAssociations({ client: ec2, pageSize: EC2_PAGE }, {})) associations += page.IamInstanceProfileAssociations?.length ?? 0;
+    await exporter.loop.tick();
+    const status = await (await fetch(`${exporter.http.url}/status`)).json();
+    await exporter.http.close();
+    const [account] = status.accounts;
+    const profiles = account.profiles;
+    const associations = Object.values(account.associations).reduce((a, b) => a + b, 0);
     const cycleMs = performance.now() - started;
     const after = sim.apiStats();
     const delta = (key) => ({
