@@ -67,7 +67,7 @@ async function withData(prom: PromServer, from: number): Promise<Set<string>> {
   const answered = new Set<string>();
   for (const { target, name } of queries) {
     const expr = substitute(target.expr, values);
-    const series = target.instant ? await prom.query(expr) : await prom.queryRange(expr, from, now, 2);
+    const series = target.instant ? await prom.query(expr) : await prom.queryRange(expr, from, now, 1);
     if (series.length > 0) answered.add(name);
   }
   return answered;
@@ -122,6 +122,8 @@ describe("the Grafana dashboard's queries, against a Prometheus that scraped a f
     const joined = substitute(byTitle("Fleet-mode drift, by instance"), { job: JOB, instance: ".*", account_job: ACCOUNT_JOB });
     const joinedNow = async () => (await p.query(joined)).map((s) => `${s.metric.instance} ${s.metric.drift}`).join();
     await eventually(async () => ((await joinedNow()) === `${shared!.instanceId} role` ? true : undefined), "the fleet-mode agent in the join", 60_000);
+    // A range query's points are a step apart: wait until the timeline has one in the drift.
+    await eventually(async () => ((await p.queryRange(joined, from, Date.now(), 1)).length > 0 ? true : undefined), "the join in the timeline", 15_000);
     const during = await withData(p, from);
 
     for (const m of fleet.filter((f) => f.profile === local!.profile)) m.endpoint.control.deliver("BlueRole");
@@ -141,5 +143,8 @@ describe("the Grafana dashboard's queries, against a Prometheus that scraped a f
     expect(durations[0]?.value).toBeLessThanOrEqual(60);
     const timeline = await p.queryRange(substitute(byTitle("Drift timeline, by instance"), { job: JOB, instance: ".*" }), from, Date.now(), 1);
     expect(timeline.filter((s) => s.values.includes(1)).map((s) => s.metric.instance)).toEqual([local!.instanceId]);
+    // The fleet-mode timeline: the swapped profile's instance, and no instance before the exporter's first listing.
+    const fleetTimeline = await p.queryRange(joined, from, Date.now(), 1);
+    expect(fleetTimeline.map((s) => `${s.metric.instance} ${s.metric.drift}`)).toEqual([`${shared!.instanceId} role`]);
   }, 240_000);
 });
