@@ -20,12 +20,20 @@ export interface PromSample {
   value: number;
 }
 
+/** One series of a range query's result. */
+export interface PromSeries {
+  metric: Record<string, string>;
+  values: number[];
+}
+
 /** A Prometheus server on loopback, with its own storage, for one test file. */
 export interface PromServer {
   url: string;
   pid: number;
   alerts(): Promise<PromAlert[]>;
   query(expr: string): Promise<PromSample[]>;
+  /** A range query from `start` to `end` (ms since the epoch), one point every `stepSeconds`: each series with its values. */
+  queryRange(expr: string, start: number, end: number, stepSeconds: number): Promise<PromSeries[]>;
   /** Prometheus's own log so far (stderr), for a failure's message. */
   log(): string;
   /** SIGTERM, SIGKILL if it lingers; the exit code; removes its directory. Safe to call twice. */
@@ -77,6 +85,11 @@ function serve(url: string, pid: number, log: () => string, stop: () => Promise<
     async query(expr) {
       const data = await api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`);
       return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    },
+    async queryRange(expr, start, end, stepSeconds) {
+      const range = `start=${start / 1000}&end=${end / 1000}&step=${stepSeconds}`;
+      const data = await api<{ result: { metric: Record<string, string>; values: [number, string][] }[] }>(`/api/v1/query_range?query=${encodeURIComponent(expr)}&${range}`);
+      return data.result.map((r) => ({ metric: r.metric, values: r.values.map(([, v]) => Number(v)) }));
     },
     log,
     stop: () => (stopped ??= stop()),
