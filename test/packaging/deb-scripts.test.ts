@@ -24,7 +24,7 @@ const enable = [
 describe("the .deb's maintainer scripts", () => {
   it.each([
     { script: "postinst", args: ["configure", ""], on: "booted", calls: [...enable, "systemctl --system daemon-reload", "deb-systemd-invoke start rolewatch.service"] },
-    { script: "postinst", args: ["configure", "0.0.1"], on: "booted", calls: [...enable, "systemctl --system daemon-reload", "deb-systemd-invoke restart rolewatch.service"] },
+    { script: "postinst", args: ["configure", "0.0.1"], on: "booted", calls: [...enable, "systemctl --system daemon-reload", "deb-systemd-invoke restart rolewatch.service", "deb-systemd-invoke try-restart rolewatch-account.service"] },
     { script: "postinst", args: ["configure", ""], on: "container", calls: enable },
     { script: "postinst", args: ["configure", ""], on: "bare", calls: [] },
     { script: "prerm", args: ["remove"], on: "booted", calls: ["deb-systemd-invoke stop rolewatch.service", "deb-systemd-invoke stop rolewatch-account.service"] },

@@ -86,7 +86,7 @@ describe("the .rpm's scriptlets", () => {
     { tag: "PREUN", arg: "1", on: "booted", calls: [] },
     { tag: "PREUN", arg: "0", on: "container", calls: ["systemctl --no-reload disable rolewatch.service"] },
     { tag: "PREUN", arg: "0", on: "bare", calls: [] },
-    { tag: "POSTUN", arg: "1", on: "booted", calls: ["systemctl daemon-reload", "systemctl try-restart rolewatch.service"] },
+    { tag: "POSTUN", arg: "1", on: "booted", calls: ["systemctl daemon-reload", "systemctl try-restart rolewatch.service", "systemctl try-restart rolewatch-account.service"] },
     { tag: "POSTUN", arg: "0", on: "booted", calls: ["systemctl daemon-reload"] },
     { tag: "POSTUN", arg: "0", on: "container", calls: [] },
     { tag: "POSTUN", arg: "1", on: "bare", calls: [] },
