@@ -11,11 +11,9 @@ async function stopWithin(loop: AccountLoop, clock: Clock, ms: number): Promise<
   timer.abort();
 }
 
-export function accountCommand(clock: Clock = systemClock): Command {
-  return {
-    name: "account",
-    summary: "the account exporter: every instance profile and association of an account, for fleet mode",
-    help: () => `Usage: rolewatch account --account-credentials environment|imds [options]
+/** `rolewatch account --help`. */
+function accountHelp(): string {
+  return `Usage: rolewatch account --account-credentials environment|imds [options]
 
 Reads one AWS account's control plane once for the whole fleet, so that agents
 in fleet mode (controlPlane.source: account) make no IAM or EC2 call. Run one
@@ -51,7 +49,17 @@ that rules joining them do not flap. Log events are JSON lines on stdout
 account-cycle-recovered). SIGTERM, SIGINT or SIGHUP: the cycle in flight
 finishes (for at most 10 s), then exit 0.
 
-${optionsHelp(NOT_READ_BY.account)}`,
+The drifts are joined in Prometheus by the rules of rolewatch-fleet.yml, which
+alert as the agents' own rules do (README, Fleet mode).
+
+${optionsHelp(NOT_READ_BY.account)}`;
+}
+
+export function accountCommand(clock: Clock = systemClock): Command {
+  return {
+    name: "account",
+    summary: "the account exporter: every instance profile and association of an account, for fleet mode",
+    help: accountHelp,
     async run(io: Io) {
       const { events, http, loop } = await startAccountExporter({ argv: io.argv, env: io.env, clock });
       loop.start();
