@@ -167,7 +167,8 @@ rpm() {
     --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
     --define "_binary_payload w${xz_level}T.xzdio" \
     --define "pkg_version $version" --define "pkg_homepage $homepage" --define "stage $root" \
-    --define "pkg_license ${licenses// / AND }" \
+    --define "pkg_license ${licenses// / AND }" --define "pkg_packager $maintainer" \
+    --define "pkg_node_version $NODE_RUNTIME_VERSION" --define "pkg_changelog_date $(LC_ALL=C date -u -d "@$SOURCE_DATE_EPOCH" '+%a %b %d %Y')" \
     packaging/rpm/rolewatch.spec >/dev/null
 }
 
