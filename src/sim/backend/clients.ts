@@ -1,6 +1,7 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { STSClient } from "@aws-sdk/client-sts";
+import { RolewatchError } from "../../errors.js";
 
 /** An AWS implementation standing in for the simulator's own control plane, e.g. a moto_server on loopback. */
 export interface AwsBackendOptions {
@@ -31,6 +32,21 @@ export interface BackendClients {
   destroy(): void;
 }
 
+// Optional dependencies (package.json): npm installs them with rolewatch, the .deb and .rpm leave them out.
+const NOT_INSTALLED =
+  "--aws-backend needs the AWS SDK for JavaScript's STS, IAM and EC2 clients, which npm installs with rolewatch " +
+  "and the .deb and .rpm leave out: run the simulator from npm (npx rolewatch sim --aws-backend URL)";
+
+async function loadSdk(): Promise<BackendClients["sdk"]> {
+  try {
+    const [sts, iam, ec2] = await Promise.all([import("@aws-sdk/client-sts"), import("@aws-sdk/client-iam"), import("@aws-sdk/client-ec2")]);
+    return { sts, iam, ec2 };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") throw new RolewatchError(NOT_INSTALLED, { cause: error });
+    throw error;
+  }
+}
+
 /**
  * The SDK's own clients, loaded only when a backend is used: the EC2 client
  * alone adds ~70 MB of RSS to a process that would otherwise not need it.
@@ -38,7 +54,7 @@ export interface BackendClients {
  * environment a user pointed at this simulator.
  */
 export async function backendClients(options: AwsBackendOptions, defaultRegion: string): Promise<BackendClients> {
-  const [sts, iam, ec2] = await Promise.all([import("@aws-sdk/client-sts"), import("@aws-sdk/client-iam"), import("@aws-sdk/client-ec2")]);
+  const { sts, iam, ec2 } = await loadSdk();
   const config = {
     endpoint: options.url,
     region: options.region ?? defaultRegion,
