@@ -36,7 +36,8 @@ export interface Config {
    */
   aws: { endpoints: { sts: string | null; iam: string | null; ec2: string | null } };
   /** host "" listens on every interface; IPv6 hosts come without brackets. */
-  http: { host: string; port: number; maxConnections: number };
+  /** webConfigFile: the exporter-toolkit web configuration of both HTTP servers (the agent's and the account exporter's); null: none. */
+  http: { host: string; port: number; maxConnections: number; webConfigFile: string | null };
   log: { level: LogLevel };
   state: { dir: string };
   /** `rolewatch account`'s own: regions empty means `region`, else the identity document's; credentials null: not said. */
@@ -158,7 +159,7 @@ function toConfig(v: OptionValues, configFile: string | null): Config {
     },
     region: v.region,
     aws: { endpoints: configuredEndpoints(v) },
-    http: { ...v["http.listen"], maxConnections: v["http.maxConnections"] },
+    http: { ...v["http.listen"], maxConnections: v["http.maxConnections"], webConfigFile: v["http.webConfigFile"] },
     log: { level: v["log.level"] },
     state: { dir: v["state.dir"] },
     account: {
