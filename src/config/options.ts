@@ -117,9 +117,9 @@ export const OPTIONS = [
     help: "Connections the HTTP server holds open at once; it closes any further one unanswered, so that a flood of connections cannot take the file descriptors the polls need. The soft RLIMIT_NOFILE must be at least this plus 64.",
   }),
   option("http.webConfigFile", {
-    group: "agent", flag: "web-config-file", env: ["ROLEWATCH_WEB_CONFIG_FILE"],
+    group: "agent", flag: "web-config-file", env: ["ROLEWATCH_HTTP_WEB_CONFIG_FILE"],
     default: null, defaultText: "none: plain HTTP, no authentication", parser: optional(path("FILE")),
-    help: "Web configuration file in the format of Prometheus's exporter-toolkit (as node_exporter's --web.config.file): TLS (tls_server_config), HTTP/2 and headers (http_server_config) and bcrypt basic auth (basic_auth_users) for the HTTP server. It is looked at on every request and read again when it changes; a file that turns bad fails requests with 500 until it is mended.",
+    help: "Web configuration file in the format of Prometheus's exporter-toolkit (as node_exporter's --web.config.file): TLS (tls_server_config), HTTP/2 and headers (http_server_config) and bcrypt basic auth (basic_auth_users) for the HTTP server of `run` and of `account`. It is looked at on every request and read again when it changes; a file that turns bad fails requests with 500 until it is mended.",
   }),
   option("log.level", {
     group: "agent", flag: "log-level", env: ["ROLEWATCH_LOG_LEVEL"],

@@ -178,12 +178,12 @@ describe("--web-config-file: TLS and basic auth", () => {
     expect((await handshake(s.port, { minVersion: "TLSv1.3" })).fingerprint).not.toBe("");
   });
 
-  it.each([
+  it.for([
     ["RequireAndVerifyClientCert", { none: false, issued: true, stranger: false }],
     ["VerifyClientCertIfGiven", { none: true, issued: true, stranger: false }],
     ["RequireAnyClientCert", { none: false, issued: true, stranger: true }],
     ["RequestClientCert", { none: true, issued: true, stranger: true }],
-  ])("applies client_auth_type %s to clients with no certificate, one the client CA issued, and another CA's", async (type, expected, ctx) => {
+  ] as const)("applies client_auth_type %s to clients with no certificate, one the client CA issued, and another CA's", async ([type, expected], ctx) => {
     requireTool(ctx, OPENSSL);
     const s = await start(writeWebConfig(tlsBlock(`  client_auth_type: ${type}\n  client_ca_file: ca.crt\n`)));
     const served = async (tls: ConnectionOptions) => (await get(`${s.url}/healthz`, { tls }).catch(() => null))?.status === 200;
