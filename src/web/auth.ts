@@ -53,7 +53,7 @@ export class BasicAuthCache {
     if (this.#verified.size >= CACHE_SIZE) {
       const keys = [...this.#verified.keys()];
       const drop = Math.max(1, Math.floor(keys.length / 10));
-      for (let i = 0; i < drop; i++) this.#verified.delete(keys[Math.floor(this.random() * keys.length)] ?? "");
+      for (let i = 0; i < drop; i++) this.#verified.delete(keys.splice(Math.floor(this.random() * keys.length), 1)[0] ?? "");
     }
     this.#verified.set(key, matches);
   }

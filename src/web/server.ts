@@ -48,7 +48,7 @@ export function createWebServer(limits: HttpLimits, handler: Handler, web: WebCo
     return { server, reload: () => undefined, closeAll: () => server.closeAllConnections() };
   }
   const server = web?.settings.http2 === true
-    ? Object.assign(createSecureServer({ ...tls, ...policy(settings), allowHTTP1: true, settings: { maxHeaderListSize: limits.maxHeaderSize } }, handler), http1)
+    ? Object.assign(createSecureServer({ ...tls, ...policy(settings), ...http2Limits(limits), allowHTTP1: true }, capped(limits, handler)), http1)
     : createHttps({ ...http1, ...tls, ...policy(settings) }, handler);
   // RequireAnyClientCert and VerifyClientCertIfGiven have no OpenSSL flag of their own: the
   // handshake asks for a certificate without failing, and the policy is applied once it is done.
@@ -72,6 +72,26 @@ export function createWebServer(limits: HttpLimits, handler: Handler, web: WebCo
     closeAll: () => {
       for (const socket of sockets) socket.destroy();
     },
+  };
+}
+
+/**
+ * HTTP/2's own names for the limits: the header list size is advertised (SETTINGS) but Node.js
+ * does not enforce it, so capped() does; a scrape needs one stream at a time.
+ */
+function http2Limits(limits: HttpLimits) {
+  return { maxHeaderListPairs: limits.maxHeadersCount, settings: { maxHeaderListSize: limits.maxHeaderSize, maxConcurrentStreams: 16 } };
+}
+
+/** 431 to an HTTP/2 request whose header list is over maxHeaderSize, sized as RFC 9113, 6.5.2 counts it (name, value and 32 octets each). */
+function capped(limits: HttpLimits, handler: Handler): Handler {
+  return (req, res) => {
+    if (req.httpVersionMajor !== 2) return handler(req, res);
+    let size = 0;
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) size += (req.rawHeaders[i]?.length ?? 0) + (req.rawHeaders[i + 1]?.length ?? 0) + 32;
+    if (size <= limits.maxHeaderSize) return handler(req, res);
+    res.writeHead(431, { "content-type": "text/plain; charset=utf-8" });
+    res.end("request header fields too large\n");
   };
 }
 

@@ -35,7 +35,7 @@ export class WebConfigWatch {
     this.#print = fingerprint(loaded.config.files);
   }
 
-  /** Whether TLS was configured at start; switching between TLS and plain HTTP takes a restart. */
+  /** The configuration read at start, which chose the kind of server (plain HTTP, HTTPS, HTTP/2): changing that takes a restart. */
   get initial(): WebConfig {
     return this.#config;
   }
