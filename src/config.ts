@@ -96,11 +96,16 @@ export function loadConfig<S extends FlagSpecs = Record<never, never>>(input: Lo
   return { config, rest: parsed.rest, flags, warnings: env.warnings };
 }
 
-/** Problems in one config file on its own (`rolewatch config check FILE`); empty when it is fine. */
-export function checkConfigFile(path: string, readFile: ReadFile = readFileOrNull): string[] {
+/**
+ * Problems in one config file on its own (`rolewatch config check FILE`); empty when it is fine.
+ * `checkWebConfig` checks the web configuration file it names, if any (src/web/load.ts).
+ */
+export function checkConfigFile(path: string, readFile: ReadFile = readFileOrNull, checkWebConfig?: (file: string) => string[]): string[] {
   const problems: string[] = [];
   const text = readConfigFile(path, "the command line", readFile, problems);
-  if (text !== null) fileSettings(text, path, problems);
+  const layer = text === null ? new Map() : fileSettings(text, path, problems);
+  const webConfigFile: unknown = layer.get("http.webConfigFile");
+  if (checkWebConfig !== undefined && typeof webConfigFile === "string") problems.push(...checkWebConfig(webConfigFile));
   return problems;
 }
 

@@ -47,6 +47,16 @@ describe("--web-config-file on the commands", () => {
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("is checked by config check through the configuration file that names it", async () => {
+    const good = write("good-config.yaml", `http:\n  webConfigFile: ${goodFile()}\n`);
+    expect(await rolewatch(["config", "check", good])).toMatchObject({ code: 0, stdout: `${good}: valid\n` });
+    const webBad = write("web-bad.yml", "tls_server_config:\n  cert_file: x.crt\n");
+    const bad = write("bad-config.yaml", `http:\n  webConfigFile: ${webBad}\n`);
+    const { code, stderr } = await rolewatch(["config", "check", bad]);
+    expect(code).toBe(3);
+    expect(stderr).toContain(`web config file ${webBad}: tls_server_config: missing one of key or key_file`);
+  });
+
   it("is refused by check, which serves nothing", async () => {
     const { code, stderr } = await rolewatch(["check", "--web-config-file", goodFile()]);
     expect(code).toBe(3);
