@@ -8,8 +8,8 @@
 import { createHash } from "node:crypto";
 import bcrypt from "bcryptjs";
 
-/** A bcrypt hash of no password anyone knows, at cost 10: exporter-toolkit's decoy. */
-const DECOY = "$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi";
+/** A bcrypt hash, at cost 10 (htpasswd's and exporter-toolkit's), of a random password thrown away: no one can match it. */
+const DECOY = "$2b$10$z4MahQctMYCDsESp.3kbn.yTqoMbLm291825JLRA0JoTemFIgDY..";
 const CACHE_SIZE = 100;
 
 export interface Credentials {

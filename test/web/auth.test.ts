@@ -35,7 +35,7 @@ describe("basic auth against bcrypt hashes", () => {
     expect(compare).toHaveBeenCalledTimes(1);
     await cache.check(users, { user: "nobody", password: "x" });
     expect(compare).toHaveBeenCalledTimes(2);
-    expect(compare.mock.calls[1]?.[1]).toMatch(/^\$2y\$10\$/);
+    expect(compare.mock.calls[1]?.[1]).toMatch(/^\$2[aby]\$10\$/);
     // A new hash for the same user (the file changed) is compared again: the old result is not reused.
     const changed = new Map([["prometheus", hashOf("next")]]);
     expect(await cache.check(changed, { user: "prometheus", password: "right" })).toBe(false);

@@ -1,7 +1,8 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseWebConfig } from "../../src/web/parse.js";
 
-const HASH = "$2y$10$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG";
+const HASH = "$2y$10$0hFfRzbM8Mo6sSEu7RCIq.rQIdxS5FyfpJzJ6bkFR8lYbegpB7grG";
 
 function problems(text: string): string[] {
   const parsed = parseWebConfig(text, "/etc/rolewatch");
@@ -92,5 +93,15 @@ basic_auth_users:
     const found = problems("tls_server_config: { cert: x, key: [SECRETPEM] }");
     expect(found).toContain("tls_server_config.key: invalid value; expected a string");
     expect(found.join("\n")).not.toContain("SECRETPEM");
+  });
+
+  it("reads the README's example as it is shown", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### TLS and basic auth"));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    expect(example).toContain("basic_auth_users:");
+    const s = settings(example);
+    expect(s.tls).toMatchObject({ cert: { file: "/etc/rolewatch/tls/rolewatch.crt" }, clientAuth: "NoClientCert" });
+    expect([...s.users.keys()]).toEqual(["prometheus"]);
   });
 });
