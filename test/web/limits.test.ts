@@ -138,3 +138,24 @@ describe("an HTTP/2 session's limits", () => {
     expect((await closed) - answered).toBeLessThan(5_000);
   });
 });
+
+describe("closing an HTTPS server", () => {
+  it.for([false, true])("ends kept-alive connections, and HTTP/2 sessions, at once (http2: %s), though they would idle for a minute", async (http2, ctx) => {
+    requireTool(ctx, OPENSSL);
+    const s = await start(http2, { idleTimeoutMs: 60_000, keepAliveTimeoutMs: 60_000 });
+    const h1 = await open(s, HEALTHZ);
+    await h1.seen("HTTP/1.1 200 ");
+    let sessionClosed: Promise<unknown> = Promise.resolve();
+    if (http2) {
+      const session = http2Connect(s.url, { ca: pki.pem(pki.caFile) });
+      session.on("error", () => {});
+      sessionClosed = new Promise((resolve) => session.once("close", resolve));
+      await new Promise((resolve) => session.request({ ":path": "/healthz" }).on("response", resolve).resume().end());
+    }
+    const started = performance.now();
+    await s.close();
+    server = undefined;
+    await Promise.all([h1.closed, sessionClosed]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
