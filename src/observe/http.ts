@@ -93,7 +93,7 @@ type Answer = Reply & { allow?: string; headers?: Readonly<Record<string, string
 async function answer(routes: Record<string, () => Promise<Reply> | Reply>, req: Request, web: WebConfigWatch | null): Promise<Answer> {
   if (web === null) return handle(routes, req);
   const admission = await web.admit(req.headers.authorization);
-  if (!admission.ok && admission.status === 500) return { status: 500, type: TEXT, body: "internal error: the web configuration file is bad" };
+  if (!admission.ok && admission.status === 500) return { status: 500, type: TEXT, body: "internal error" };
   if (!admission.ok) return { status: 401, type: TEXT, body: "unauthorized", headers: admission.headers };
   return { ...(await handle(routes, req)), headers: admission.headers };
 }
