@@ -36,7 +36,8 @@ export interface Config {
    */
   aws: { endpoints: { sts: string | null; iam: string | null; ec2: string | null } };
   /** host "" listens on every interface; IPv6 hosts come without brackets. */
-  http: { host: string; port: number; maxConnections: number };
+  /** webConfigFile: the exporter-toolkit web configuration of both HTTP servers (the agent's and the account exporter's); null: none. */
+  http: { host: string; port: number; maxConnections: number; webConfigFile: string | null };
   log: { level: LogLevel };
   state: { dir: string };
   /** `rolewatch account`'s own: regions empty means `region`, else the identity document's; credentials null: not said. */
@@ -95,11 +96,16 @@ export function loadConfig<S extends FlagSpecs = Record<never, never>>(input: Lo
   return { config, rest: parsed.rest, flags, warnings: env.warnings };
 }
 
-/** Problems in one config file on its own (`rolewatch config check FILE`); empty when it is fine. */
-export function checkConfigFile(path: string, readFile: ReadFile = readFileOrNull): string[] {
+/**
+ * Problems in one config file on its own (`rolewatch config check FILE`); empty when it is fine.
+ * `checkWebConfig` checks the web configuration file it names, if any (src/web/load.ts).
+ */
+export function checkConfigFile(path: string, readFile: ReadFile = readFileOrNull, checkWebConfig?: (file: string) => string[]): string[] {
   const problems: string[] = [];
   const text = readConfigFile(path, "the command line", readFile, problems);
-  if (text !== null) fileSettings(text, path, problems);
+  const layer = text === null ? new Map() : fileSettings(text, path, problems);
+  const webConfigFile: unknown = layer.get("http.webConfigFile");
+  if (checkWebConfig !== undefined && typeof webConfigFile === "string") problems.push(...checkWebConfig(webConfigFile));
   return problems;
 }
 
@@ -158,7 +164,7 @@ function toConfig(v: OptionValues, configFile: string | null): Config {
     },
     region: v.region,
     aws: { endpoints: configuredEndpoints(v) },
-    http: { ...v["http.listen"], maxConnections: v["http.maxConnections"] },
+    http: { ...v["http.listen"], maxConnections: v["http.maxConnections"], webConfigFile: v["http.webConfigFile"] },
     log: { level: v["log.level"] },
     state: { dir: v["state.dir"] },
     account: {

@@ -63,8 +63,10 @@ export async function startAccountExporter(input: { argv: readonly string[]; env
     ready: () => loop.cycles > 0,
     status: () => (loop.cycles > 0 ? statusOf(reader.views) : null),
     limits: { maxConnections: config.http.maxConnections },
+    webConfigFile: config.http.webConfigFile,
+    onWebConfigProblem: (problems) => events.warn("web-config-problem", `requests fail with 500 until the web config file is mended: ${problems.join("; ")}`),
   });
-  const shown = { account: { ...config.account, regions }, region: home, aws: config.aws, imds: config.imds, http: { url: http.url, maxConnections: config.http.maxConnections } };
+  const shown = { account: { ...config.account, regions }, region: home, aws: config.aws, imds: config.imds, http: { url: http.url, maxConnections: config.http.maxConnections, webConfigFile: config.http.webConfigFile } };
   events.started({ version: VERSION, config: shown });
   return { config, regions, events, http, loop };
 }

@@ -41,6 +41,8 @@ export async function startDaemon(input: { argv: readonly string[]; env: Env; cl
     ready: () => agent.last !== null,
     status: () => agent.last,
     limits: { maxConnections: config.http.maxConnections },
+    webConfigFile: config.http.webConfigFile,
+    onWebConfigProblem: (problems) => events.warn("web-config-problem", `requests fail with 500 until the web config file is mended: ${problems.join("; ")}`),
   });
   events.agentStarted({ version: VERSION, config: { ...config, http: { ...config.http, url: http.url } } });
   return { config, agent, events, http, loop: new PollLoop(agent, events), lock };

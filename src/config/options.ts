@@ -8,40 +8,10 @@ import { HTTP_LIMITS } from "../observe/http-limits.js";
 import { baseUrl, endpointUrl, listenAddress, region } from "./address.js";
 import { duration, durationOneOf, POLL_INTERVALS, seconds } from "./duration.js";
 import { list, roleArn } from "./lists.js";
-import { bool, number, oneOf, optional, path, type Parser } from "./parsers.js";
+import { option } from "./option-spec.js";
+import { bool, number, oneOf, optional, path } from "./parsers.js";
 
-export const GROUPS = [
-  { id: "imds", title: "Instance metadata (IMDS)" },
-  { id: "aws", title: "AWS APIs (STS, IAM, EC2)" },
-  { id: "agent", title: "Agent" },
-  { id: "account", title: "Account exporter (rolewatch account)" },
-] as const;
-
-export type GroupId = (typeof GROUPS)[number]["id"];
-
-export interface OptionSpec<T = unknown, K extends string = string> {
-  /** Dotted path in the YAML file: `poll.interval` is `poll: { interval: … }`. */
-  readonly key: K;
-  readonly group: GroupId;
-  /** Long flag name, without the dashes. */
-  readonly flag: string;
-  /** Read in order, the first set and non-empty wins: ours, then a standard name. */
-  readonly env: readonly string[];
-  readonly default: T;
-  /** The default in words, when it is not a value (see `region`). */
-  readonly defaultText?: string;
-  readonly parser: Parser<T>;
-  readonly help: string;
-  /** False only for the option that names the file itself. */
-  readonly inFile: boolean;
-}
-
-// The parser alone decides T: a default must fit it, never widen it.
-type Fields<T> = Omit<OptionSpec<T>, "key" | "inFile" | "default"> & { default: NoInfer<T>; inFile?: boolean };
-
-function option<const K extends string, T>(key: K, fields: Fields<T>): OptionSpec<T, K> {
-  return { ...fields, key, inFile: fields.inFile ?? true };
-}
+export { GROUPS, type GroupId, type OptionSpec } from "./option-spec.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -146,6 +116,11 @@ export const OPTIONS = [
     default: HTTP_LIMITS.maxConnections, parser: number(1, 512, { integer: true }),
     help: "Connections the HTTP server holds open at once; it closes any further one unanswered, so that a flood of connections cannot take the file descriptors the polls need. The soft RLIMIT_NOFILE must be at least this plus 64.",
   }),
+  option("http.webConfigFile", {
+    group: "agent", flag: "web-config-file", env: ["ROLEWATCH_HTTP_WEB_CONFIG_FILE"],
+    default: null, defaultText: "none: plain HTTP, no authentication", parser: optional(path("FILE")),
+    help: "Web configuration file in the format of Prometheus's exporter-toolkit (as node_exporter's --web.config.file): TLS (tls_server_config), HTTP/2 and headers (http_server_config) and bcrypt basic auth (basic_auth_users) for the HTTP server of `run` and of `account`. It is looked at on every request and read again when it changes; a file that turns bad fails requests with 500 until it is mended.",
+  }),
   option("log.level", {
     group: "agent", flag: "log-level", env: ["ROLEWATCH_LOG_LEVEL"],
     default: "info", parser: oneOf("LEVEL", LOG_LEVELS),
@@ -189,7 +164,7 @@ export const OPTIONS = [
  * lists none of them in its --help and refuses them as flags (a shared file or environment may
  * still set them).
  */
-export const DAEMON_ONLY = ["poll.interval", "sts.interval", "controlPlane.interval", "http.listen", "http.maxConnections", "log.level"] as const;
+export const DAEMON_ONLY = ["poll.interval", "sts.interval", "controlPlane.interval", "http.listen", "http.maxConnections", "http.webConfigFile", "log.level"] as const;
 
 /** Options only `rolewatch account` reads. */
 export const ACCOUNT_ONLY = ["account.interval", "account.regions", "account.credentials", "account.assumeRoles", "account.listen"] as const;

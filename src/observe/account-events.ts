@@ -10,14 +10,14 @@ import type { Clock } from "../clock.js";
 import { createEcsLogger, ECS_VERSION, SEVERITY_SCORE } from "./ecs-logger.js";
 import { errorFields } from "./event-lines.js";
 
-export type AccountEventAction = "account-started" | "account-stopping" | "account-cycle-failed" | "account-cycle-recovered" | "config-warning" | "cycle-error";
+export type AccountEventAction = "account-started" | "account-stopping" | "account-cycle-failed" | "account-cycle-recovered" | "config-warning" | "web-config-problem" | "cycle-error";
 
 export interface AccountEvents {
   /** `config` must already be free of secrets. */
   started(e: { version: string; config: object }): void;
   stopping(e: { signal: string }): void;
   change(e: HealthChange): void;
-  warn(action: "config-warning", message: string): void;
+  warn(action: "config-warning" | "web-config-problem", message: string): void;
   /** A cycle that threw: a bug, reported, and the next cycle runs. */
   error(action: "cycle-error", message: string, cause: unknown): void;
 }

@@ -7,7 +7,7 @@ export type EventAction =
   | "drift-detected" | "drift-resolved" | "credentials-rotated" | "role-changed" | "profile-changed"
   | "imds-unavailable" | "imds-recovered" | "control-plane-unavailable" | "control-plane-recovered" | "clock-skewed" | "clock-recovered"
   | "agent-started" | "agent-stopping" | "state-created" | "state-problem" | "config-warning" | "poll-failed"
-  | "schedule-warning" | "schedule-error";
+  | "schedule-warning" | "schedule-error" | "web-config-problem";
 
 /** One log line before the fields every line carries (cloud, service, ecs) are added. */
 export interface Line {

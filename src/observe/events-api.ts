@@ -34,6 +34,6 @@ export interface Events {
   /** There is no state file yet, as on a first start: nothing is wrong, one is written after the first poll. */
   stateCreated(e: { path: string }): void;
   /** A line for what no event above describes, with the action it is filed under. */
-  warn(action: "config-warning" | "schedule-warning", message: string, fields?: Record<string, unknown>): void;
+  warn(action: "config-warning" | "schedule-warning" | "web-config-problem", message: string, fields?: Record<string, unknown>): void;
   error(action: "poll-failed" | "schedule-error", message: string, cause?: unknown, fields?: Record<string, unknown>): void;
 }

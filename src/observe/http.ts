@@ -1,6 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 import { RolewatchError } from "../errors.js";
+import type { WebConfig } from "../web/load.js";
+import { createWebServer, type Handler, type Request, type Response } from "../web/server.js";
+import { WebConfigWatch } from "../web/watch.js";
 import { HTTP_LIMITS, type HttpLimits } from "./http-limits.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
 
@@ -17,6 +19,10 @@ export interface HttpServerOptions {
   status: () => unknown | null;
   /** Any limit not given is HTTP_LIMITS's (src/observe/http-limits.ts, which says why). */
   limits?: Partial<HttpLimits>;
+  /** The exporter-toolkit web configuration file (TLS, basic auth, headers); null: plain HTTP, open. */
+  webConfigFile?: string | null;
+  /** The problems of a web configuration file that turned bad while serving. */
+  onWebConfigProblem?: (problems: readonly string[]) => void;
 }
 
 export interface HttpServer {
@@ -48,41 +54,51 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     },
   };
   const limits = { ...HTTP_LIMITS, ...opts.limits };
-  const server = createServer(
-    {
-      maxHeaderSize: limits.maxHeaderSize,
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      // Node checks the two timeouts above this often (30 s by default, which would let a slow
-      // client keep its connection three times as long as headersTimeout says).
-      connectionsCheckingInterval: 1_000,
-    },
-    (req, res) => {
-      handle(routes, req).then(
-        (reply) => send(res, reply),
-        () => send(res, { status: 500, type: TEXT, body: "internal error" }),
-      );
-    },
-  );
+  let reload: (config: WebConfig) => void = () => undefined;
+  const web = opts.webConfigFile == null ? null : new WebConfigWatch(opts.webConfigFile, {
+    onProblem: opts.onWebConfigProblem ?? (() => undefined),
+    onReload: (config) => reload(config),
+  });
+  const handler: Handler = (req, res) => {
+    answer(routes, req, web).then(
+      (reply) => send(res, reply),
+      () => send(res, { status: 500, type: TEXT, body: "internal error" }),
+    );
+  };
+  const created = createWebServer(limits, handler, web?.initial ?? null, () => web?.current() ?? null);
+  reload = created.reload;
+  const { server } = created;
+  // Looked at for each connection too, so that a renewed certificate is served from the next one on.
+  if (web !== null) server.on("connection", () => web.current());
   server.maxConnections = limits.maxConnections;
-  server.maxHeadersCount = limits.maxHeadersCount;
-  // With no "timeout" listener, Node destroys a socket idle this long.
-  server.timeout = limits.idleTimeoutMs;
+  (server as Server & { maxHeadersCount?: number }).maxHeadersCount = limits.maxHeadersCount;
+  // With no "timeout" listener, Node destroys a socket idle this long (an HTTP/2 session too).
+  (server as Server & { timeout: number }).timeout = limits.idleTimeoutMs;
   await listen(server, opts.host, opts.port);
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${formatHost(opts.host)}:${port}`,
+    url: `${web?.initial.tls ? "https" : "http"}://${formatHost(opts.host)}:${port}`,
     port,
     close: () =>
       new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
+        created.closeAll();
       }),
   };
 }
 
-async function handle(routes: Record<string, () => Promise<Reply> | Reply>, req: IncomingMessage): Promise<Reply & { allow?: string }> {
+type Answer = Reply & { allow?: string; headers?: Readonly<Record<string, string>> };
+
+/** The web configuration's word first (exporter-toolkit guards every path), then the route's. */
+async function answer(routes: Record<string, () => Promise<Reply> | Reply>, req: Request, web: WebConfigWatch | null): Promise<Answer> {
+  if (web === null) return handle(routes, req);
+  const admission = await web.admit(req.headers.authorization);
+  if (!admission.ok && admission.status === 500) return { status: 500, type: TEXT, body: "internal error" };
+  if (!admission.ok) return { status: 401, type: TEXT, body: "unauthorized", headers: admission.headers };
+  return { ...(await handle(routes, req)), headers: admission.headers };
+}
+
+async function handle(routes: Record<string, () => Promise<Reply> | Reply>, req: Request): Promise<Answer> {
   const pathname = pathOf(req.url ?? "/");
   if (pathname === null) return { status: 400, type: TEXT, body: "bad request" };
   const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
@@ -103,9 +119,10 @@ function pathOf(target: string): string | null {
 }
 
 /** Node sends no body for HEAD by itself; the headers stay those of GET. */
-function send(res: ServerResponse, reply: Reply & { allow?: string }): void {
+function send(res: Response, reply: Answer): void {
   const body = Buffer.from(reply.body.endsWith("\n") ? reply.body : `${reply.body}\n`);
   res.writeHead(reply.status, {
+    ...reply.headers,
     "content-type": reply.type,
     "content-length": body.length,
     "cache-control": "no-store",
@@ -114,7 +131,7 @@ function send(res: ServerResponse, reply: Reply & { allow?: string }): void {
   res.end(body);
 }
 
-function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<void> {
+function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) =>
       reject(new RolewatchError(`cannot listen on ${formatHost(host)}:${port}: ${error.code ?? error.message}`, { cause: error }));

@@ -76,7 +76,7 @@ describe("the table", () => {
   it("has flags that parseFlags reads in every documented form", () => {
     const specs: FlagSpecs = Object.fromEntries(OPTIONS.map((o) => [o.flag, { parser: o.parser }]));
     // Options with no default value, by what they take.
-    const samples: Record<string, string> = { REGION: "us-east-1", URL: "http://127.0.0.1:4566/", SOURCE: "environment" };
+    const samples: Record<string, string> = { REGION: "us-east-1", URL: "http://127.0.0.1:4566/", SOURCE: "environment", FILE: "/etc/rolewatch/web.yml" };
     for (const o of OPTIONS) {
       const text = o.default === null ? (samples[o.parser.metavar] ?? "") : o.parser.format(o.default);
       expect(parseFlags([`--${o.flag}=${text}`], specs).problems).toEqual([]);

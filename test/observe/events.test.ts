@@ -114,9 +114,9 @@ describe("log events", () => {
   it("covers every event.action of docs/contract.md, Log events", () => {
     const spec = ["drift-detected", "drift-resolved", "credentials-rotated", "role-changed", "profile-changed", "imds-unavailable",
       "imds-recovered", "control-plane-unavailable", "control-plane-recovered", "clock-skewed", "clock-recovered", "agent-started", "agent-stopping",
-      "state-created", "state-problem", "config-warning", "poll-failed", "schedule-warning", "schedule-error"];
-    // The last ones: the tests below, and test/agent/loop.test.ts for the schedule's.
-    const covered = [...table.map((t) => t.action), "state-created", "state-problem", "config-warning", "poll-failed", "schedule-warning", "schedule-error"];
+      "state-created", "state-problem", "config-warning", "poll-failed", "schedule-warning", "schedule-error", "web-config-problem"];
+    // The last ones: the tests below, test/agent/loop.test.ts for the schedule's, and test/e2e/web-config.test.ts for the web config's.
+    const covered = [...table.map((t) => t.action), "state-created", "state-problem", "config-warning", "poll-failed", "schedule-warning", "schedule-error", "web-config-problem"];
     expect(new Set(covered)).toEqual(new Set(spec));
   });
 
