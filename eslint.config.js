@@ -8,7 +8,7 @@ const timeGlobals = ["setTimeout", "setInterval", "setImmediate"].map((name) => 
 }));
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "out/"] },
   ...tseslint.configs.recommended,
   {
     files: ["src/**/*.ts"],
