@@ -28,11 +28,12 @@ const INSTANCES = 200;
 const PROFILES = 4;
 const PROCESSES = 3;
 const ACCOUNT_INTERVAL_S = 30; // account.interval's least value
-const SCRAPE_S = 5;
-const EVAL_S = 5;
+// Scrapes and polls every 10 s: 200 agents and the simulator share two cores with the rest of the suite.
+const SCRAPE_S = 10;
+const EVAL_S = 10;
 /** The bound of the issue: the account interval plus two scrape and evaluation intervals. */
 const DETECTION_BOUND_S = ACCOUNT_INTERVAL_S + 2 * (SCRAPE_S + EVAL_S);
-const SWAP_SECONDS = 75; // IMDS delivers a swap after this (54 minutes in the field)
+const SWAP_SECONDS = 120; // IMDS delivers a swap after this (54 minutes in the field)
 const SWAPPED_PROFILE = "MyInPr-2";
 
 interface Process {
@@ -108,14 +109,14 @@ describe(`fleet mode: Prometheus, one account exporter and ${INSTANCES} agents`,
     requireTool(ctx, prometheus);
     const p = prom!;
     const count = async (expr: string) => (await p.query(expr))[0]?.value;
-    await eventually(async () => ((await count('count(rolewatch_served_info{role_id!=""})')) === INSTANCES ? true : undefined), `${INSTANCES} instances confirmed`, 90_000, 1000);
-    await eventually(async () => ((await count("count(rolewatch_account_association_info)")) === INSTANCES ? true : undefined), "every association listed", 60_000, 1000);
+    await eventually(async () => ((await count('count(rolewatch_served_info{role_id!=""})')) === INSTANCES ? true : undefined), `${INSTANCES} instances confirmed`, 240_000, 1000);
+    await eventually(async () => ((await count("count(rolewatch_account_association_info)")) === INSTANCES ? true : undefined), "every association listed", 90_000, 1000);
     expect(await count('count(rolewatch_account_profile_info{role!=""})')).toBe(PROFILES);
     expect(await p.query("instance:rolewatch_fleet_drift:join")).toEqual([]);
     expect(await firing()).toEqual([]);
     expect(strays).toEqual([]);
     expect(inProcess?.errors).toEqual([]);
-  }, 180_000);
+  }, 360_000);
 
   it(`a role swapped in ${SWAPPED_PROFILE} pages for exactly its instances, each within ${DETECTION_BOUND_S} s, with at most one IAM call per account interval`, async (ctx) => {
     requireTool(ctx, prometheus);
@@ -161,5 +162,5 @@ describe(`fleet mode: Prometheus, one account exporter and ${INSTANCES} agents`,
     expect(strays).toEqual([]);
     expect(inProcess?.errors).toEqual([]);
     expect((await scrape(`http://${processes[1]!.target}`)).body).toMatch(/rolewatch_served_info\{[^}]*role="BlueRole"/);
-  }, 240_000);
+  }, 300_000);
 });

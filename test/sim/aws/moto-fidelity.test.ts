@@ -100,7 +100,7 @@ afterAll(async () => {
 });
 
 async function aws(url: string, keys: Keys, args: string[]): Promise<unknown> {
-  const { stdout } = await run("aws", ["--endpoint-url", url, "--output", "json", ...args], { env: cliEnv(home, keys), timeout: 20_000 });
+  const { stdout } = await run("aws", ["--endpoint-url", url, "--output", "json", ...args], { env: cliEnv(home, keys), timeout: 60_000 });
   return stdout.trim() === "" ? {} : JSON.parse(stdout);
 }
 
