@@ -12,7 +12,7 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
   { name: "account", summary: "the account exporter: every instance profile and association of an account, for fleet mode", load: async () => (await import("./account.js")).accountCommand() },
   { name: "sim", summary: "the simulator of IMDS, STS, IAM and EC2, on loopback, that follows the field report", load: async () => (await import("./sim.js")).simCommand },
   { name: "demo", summary: "the field report replayed: simulator and agent in one process, in compressed time", load: async () => (await import("./demo.js")).demoCommand },
-  { name: "config", summary: "config check [FILE]: validate a configuration file", load: async () => (await import("./config-check.js")).configCommand },
+  { name: "config", summary: "config check [FILE]: validate a configuration file; config show: the effective configuration", load: async () => (await import("./config-check.js")).configCommand },
 ];
 
 function usage(): string {
