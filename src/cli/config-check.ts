@@ -1,11 +1,13 @@
 import { checkConfigFile, DEFAULT_CONFIG_FILE } from "../config.js";
 import { ConfigError } from "../errors.js";
 import { EXIT, type Command, type Io } from "./command.js";
-import { showConfig } from "./config-show.js";
+import { SHOW_FLAGS, showConfig } from "./config-show.js";
 
 export const configCommand: Command = {
   name: "config",
   summary: "config check [FILE]: validate a configuration file; config show: the effective configuration",
+  flags: SHOW_FLAGS,
+  verbs: ["check", "show"],
   help: () => `Usage: rolewatch config check [FILE]
        rolewatch config show [--json] [options]
 

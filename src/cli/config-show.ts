@@ -7,6 +7,9 @@ import { bool } from "../config/parsers.js";
 import { ConfigError } from "../errors.js";
 import type { Io } from "./command.js";
 
+/** `show`'s own flag; it takes the table's too. */
+export const SHOW_FLAGS = { json: { parser: bool } } as const;
+
 /** What a secret option shows instead of its value. */
 export const MASK = "********";
 
@@ -40,7 +43,7 @@ function text(shown: readonly ShownOption[], configFile: string | null): string 
 
 /** Prints the effective configuration; `argv` may hold any of the table's flags, and --json. */
 export function showConfig(io: Io, argv: readonly string[]): void {
-  const { config, values, sources, warnings, rest, flags } = loadConfig({ argv, env: io.env, flags: { json: { parser: bool } } });
+  const { config, values, sources, warnings, rest, flags } = loadConfig({ argv, env: io.env, flags: SHOW_FLAGS });
   if (rest.length > 0) throw new ConfigError([`usage: rolewatch config show [--json] [options]: unexpected argument ${JSON.stringify(rest[0])}`]);
   for (const warning of warnings) io.err(`${warning}\n`);
   const shown = shownOptions(values, sources);

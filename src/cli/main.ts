@@ -6,7 +6,7 @@ import { EXIT, type Command, type Io } from "./command.js";
  * Each command is loaded only when asked for: `run` on every host of a fleet
  * must not carry the simulator's code in its memory.
  */
-const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: "run", summary: "the daemon: poll, serve /metrics, log events", load: async () => (await import("./run.js")).runCommand() },
   { name: "check", summary: "observe once, report, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN", load: async () => (await import("./check.js")).checkCommand() },
   { name: "account", summary: "the account exporter: every instance profile and association of an account, for fleet mode", load: async () => (await import("./account.js")).accountCommand() },
