@@ -5,16 +5,12 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NOT_READ_BY, OPTIONS } from "../../src/config.js";
 import { findTool, requireTool } from "../support/require-tool.js";
-import { commandDocs, type CommandDoc } from "./reference/commands.js";
+import { BASH, commandDocs, MAN, ZSH, type CommandDoc } from "./reference/commands.js";
 import { bashCompletion, zshCompletion } from "./reference/completion.js";
 import { manPage } from "./reference/man.js";
 
 /** packaging/man and packaging/completion must equal what the code says; `npm run docs` (DOCS_WRITE=1) rewrites them. */
 const WRITE = process.env["DOCS_WRITE"] === "1";
-const file = (path: string) => new URL(`../../${path}`, import.meta.url).pathname;
-export const MAN = file("packaging/man/rolewatch.1");
-export const BASH = file("packaging/completion/rolewatch.bash");
-export const ZSH = file("packaging/completion/_rolewatch");
 
 const groff = findTool("groff", "apt-get install groff-base");
 const mandoc = findTool("mandoc", "apt-get install mandoc");

@@ -5,6 +5,12 @@
 import { COMMANDS } from "../../../src/cli/main.js";
 import { NOT_READ_BY, OPTIONS, type OptionSpec, type Parser } from "../../../src/config.js";
 
+const file = (path: string) => new URL(`../../../${path}`, import.meta.url).pathname;
+/** The files npm run docs writes, which the packages install. */
+export const MAN = file("packaging/man/rolewatch.1");
+export const BASH = file("packaging/completion/rolewatch.bash");
+export const ZSH = file("packaging/completion/_rolewatch");
+
 export interface FlagDoc {
   /** Without the dashes. */
   name: string;
