@@ -8,7 +8,7 @@ const timeGlobals = ["setTimeout", "setInterval", "setImmediate"].map((name) => 
 }));
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/"] },
+  { ignores: ["dist/", "out/", "node_modules/", "coverage/"] },
   ...tseslint.configs.recommended,
   {
     files: ["src/**/*.ts"],
