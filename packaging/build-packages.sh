@@ -24,7 +24,7 @@ out=${ROLEWATCH_OUT:-$repo/out}
 stage=$out/stage
 packages=$out/packages.partial
 version=$(node -p 'require("./package.json").version')
-homepage=https://www.npmjs.com/package/rolewatch
+homepage=$(node -p 'require("./package.json").homepage')
 maintainer=${ROLEWATCH_MAINTAINER:-rolewatch maintainers <rolewatch@example.org>}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 export SOURCE_DATE_EPOCH
@@ -100,6 +100,12 @@ cp -a "$app/." "$common/usr/lib/rolewatch/"
 install -m 0755 packaging/rolewatch.sh "$common/usr/bin/rolewatch"
 install -m 0644 "$stage/config.yaml" "$common/etc/rolewatch/config.yaml"
 install -m 0644 README.md packaging/iam-policy.json packaging/iam-policy-account.json "$common/usr/share/doc/rolewatch/"
+# The man page and the bash completion, written by npm run docs (test/docs/man-completion.test.ts
+# keeps them true). The page leaves .TH's date empty for the build to fill: the build's own date.
+install -d "$common/usr/share/man/man1" "$common/usr/share/bash-completion/completions"
+sed "s/^\.TH ROLEWATCH 1 \"\"/.TH ROLEWATCH 1 \"$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)\"/" packaging/man/rolewatch.1 |
+  gzip -9n > "$common/usr/share/man/man1/rolewatch.1.gz"
+install -m 0644 packaging/completion/rolewatch.bash "$common/usr/share/bash-completion/completions/rolewatch"
 
 # Node.js's license, as the continuation lines of a copyright file field.
 sed -e 's/^[[:space:]]*$/./' -e 's/^/ /' "$(dirname "$(node_runtime x64)")/../LICENSE" > "$stage/node-license"
@@ -143,6 +149,7 @@ deb() {
   install -m 0644 "$stage/copyright" "$root/usr/share/doc/rolewatch/copyright"
   fill packaging/changelog.in | gzip -9n > "$root/usr/share/doc/rolewatch/changelog.gz"
   install -D -m 0644 packaging/deb/lintian-overrides "$root/usr/share/lintian/overrides/rolewatch"
+  install -D -m 0644 packaging/completion/_rolewatch "$root/usr/share/zsh/vendor-completions/_rolewatch"
   install -d "$root/DEBIAN"
   (cd "$root" && find . -path ./DEBIAN -prune -o -path ./etc -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum > DEBIAN/md5sums)
   local size
@@ -161,6 +168,7 @@ rpm() {
   install -D -m 0644 systemd/rolewatch.service "$root/usr/lib/systemd/system/rolewatch.service"
   install -D -m 0644 systemd/rolewatch-account.service "$root/usr/lib/systemd/system/rolewatch-account.service"
   install -D -m 0644 "$stage/copyright" "$root/usr/share/licenses/rolewatch/copyright"
+  install -D -m 0644 packaging/completion/_rolewatch "$root/usr/share/zsh/site-functions/_rolewatch"
   normalize "$root"
   rpmbuild -bb --quiet --target "$rpm_arch-linux" \
     --define "_topdir $stage/rpmbuild" --define "_rpmdir $packages" \

@@ -6,11 +6,13 @@
 import { readFileSync } from "node:fs";
 import { ConfigError } from "./errors.js";
 import { readEnvSettings, type Env } from "./config/env.js";
-import { readYamlSettings } from "./config/file.js";
+import { readYamlSettings, type Setting } from "./config/file.js";
 import { parseFlags, type FlagSpecs, type FlagValues } from "./config/flags.js";
 import { DEFAULT_CONFIG_FILE, OPTIONS, readersOf, type LogLevel, type OptionValues } from "./config/options.js";
-import { CONFIG_FLAGS, flagSettings, merge, parseSettings, type Layer } from "./config/resolve.js";
+import { CONFIG_FLAGS, flagSettings, flagSources, merge, parseSettings, sourcesOf, type Layer, type Sources } from "./config/resolve.js";
 
+export type { OptionKey, OptionValues } from "./config/options.js";
+export type { Sources } from "./config/resolve.js";
 export {
   cronExpression, duration, durationOneOf, formatDuration, parseDuration, POLL_INTERVALS, seconds,
 } from "./config/duration.js";
@@ -73,6 +75,9 @@ export interface Loaded<S extends FlagSpecs> {
   flags: FlagValues<S>;
   /** Not fatal, worth logging: ROLEWATCH_* variables no option reads. */
   warnings: string[];
+  /** Every option's value, and where it came from ("default", "env NAME", "--flag", "file:line"). */
+  values: OptionValues;
+  sources: Sources;
 }
 
 /** Throws ConfigError listing every problem in the file, the environment and the flags. */
@@ -87,13 +92,15 @@ export function loadConfig<S extends FlagSpecs = Record<never, never>>(input: Lo
   const envLayer = parseSettings(env.settings, envProblems);
   const file = chooseFile(envLayer, flagLayer, env.settings.find((s) => s.key === "config")?.source);
   const text = readConfigFile(file.path, file.explicitly, input.readFile ?? readFileOrNull, fileProblems);
-  const fileLayer = text === null ? new Map() : fileSettings(text, file.path, fileProblems);
+  const fileRead = text === null ? { layer: new Map(), settings: [] } : fileSettings(text, file.path, fileProblems);
   const problems = [...fileProblems, ...envProblems, ...flagProblems];
   if (problems.length > 0) throw new ConfigError(problems);
-  const config = toConfig(merge(fileLayer, envLayer, flagLayer), text === null ? null : file.path);
+  const values = merge(fileRead.layer, envLayer, flagLayer);
+  const config = toConfig(values, text === null ? null : file.path);
+  const sources = sourcesOf(fileRead.settings, env.settings, flagSources(flagLayer));
   const own = Object.keys(input.flags ?? {}).map((name) => [name, parsed.values[name]]);
   const flags = Object.fromEntries(own.filter(([, value]) => value !== undefined)) as FlagValues<S>;
-  return { config, rest: parsed.rest, flags, warnings: env.warnings };
+  return { config, rest: parsed.rest, flags, warnings: env.warnings, values, sources };
 }
 
 /**
@@ -103,16 +110,16 @@ export function loadConfig<S extends FlagSpecs = Record<never, never>>(input: Lo
 export function checkConfigFile(path: string, readFile: ReadFile = readFileOrNull, checkWebConfig?: (file: string) => string[]): string[] {
   const problems: string[] = [];
   const text = readConfigFile(path, "the command line", readFile, problems);
-  const layer = text === null ? new Map() : fileSettings(text, path, problems);
+  const layer = text === null ? new Map() : fileSettings(text, path, problems).layer;
   const webConfigFile: unknown = layer.get("http.webConfigFile");
   if (checkWebConfig !== undefined && typeof webConfigFile === "string") problems.push(...checkWebConfig(webConfigFile));
   return problems;
 }
 
-function fileSettings(text: string, path: string, problems: string[]): Layer {
-  const layer = readYamlSettings(text, path);
-  problems.push(...layer.problems);
-  return parseSettings(layer.settings, problems);
+function fileSettings(text: string, path: string, problems: string[]): { layer: Layer; settings: Setting[] } {
+  const read = readYamlSettings(text, path);
+  problems.push(...read.problems);
+  return { layer: parseSettings(read.settings, problems), settings: read.settings };
 }
 
 function chooseFile(env: Layer, flags: Layer, envSource = "the environment") {

@@ -11,6 +11,7 @@ export function checkCommand(clock: Clock = systemClock): Command {
   return {
     name: "check",
     summary: "observe once, report, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
+    flags: FLAGS,
     help: () => `Usage: rolewatch check [--json] [options]
 
 Reads IMDS once (with an IMDSv2 token), asks STS, IAM and EC2 about what it

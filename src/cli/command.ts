@@ -1,4 +1,5 @@
 import type { Env } from "../config/env.js";
+import type { FlagSpecs } from "../config/flags.js";
 
 /** What a command may touch of the process: injected, so commands run inside tests. */
 export interface Io {
@@ -14,6 +15,10 @@ export interface Command {
   name: string;
   summary: string;
   help(): string;
+  /** The command's own flags (beside the table's), for the man page and shell completion. */
+  flags?: FlagSpecs;
+  /** Words the command takes first (`config check`, `config show`). */
+  verbs?: readonly string[];
   /** Resolves to the exit code. */
   run(io: Io): Promise<number>;
 }

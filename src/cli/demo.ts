@@ -13,6 +13,7 @@ const FLAGS = {
 export const demoCommand: Command = {
   name: "demo",
   summary: "the field report replayed: simulator and agent in one process, in compressed time",
+  flags: FLAGS,
   help: () => `Usage: rolewatch demo [--listen ADDR] [--pace MS]
 
 Starts the simulator and the agent in one process and plays the field report's

@@ -6,13 +6,13 @@ import { EXIT, type Command, type Io } from "./command.js";
  * Each command is loaded only when asked for: `run` on every host of a fleet
  * must not carry the simulator's code in its memory.
  */
-const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: "run", summary: "the daemon: poll, serve /metrics, log events", load: async () => (await import("./run.js")).runCommand() },
   { name: "check", summary: "observe once, report, and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN", load: async () => (await import("./check.js")).checkCommand() },
   { name: "account", summary: "the account exporter: every instance profile and association of an account, for fleet mode", load: async () => (await import("./account.js")).accountCommand() },
   { name: "sim", summary: "the simulator of IMDS, STS, IAM and EC2, on loopback, that follows the field report", load: async () => (await import("./sim.js")).simCommand },
   { name: "demo", summary: "the field report replayed: simulator and agent in one process, in compressed time", load: async () => (await import("./demo.js")).demoCommand },
-  { name: "config", summary: "config check [FILE]: validate a configuration file", load: async () => (await import("./config-check.js")).configCommand },
+  { name: "config", summary: "config check [FILE]: validate a configuration file; config show: the effective configuration", load: async () => (await import("./config-check.js")).configCommand },
 ];
 
 function usage(): string {

@@ -22,6 +22,7 @@ const FLAGS = {
 export const simCommand: Command = {
   name: "sim",
   summary: "the simulator of IMDS, on loopback, that follows the field report",
+  flags: FLAGS,
   help: () => `Usage: rolewatch sim [--imds-port N] [--aws-port N] [--time-scale K] [--scenario FILE] [--http-tokens MODE]
                     [--aws-backend URL [--instance-id ID]] [--instances N [--profiles M]] [--endpoints-file FILE]
 

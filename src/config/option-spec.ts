@@ -25,6 +25,8 @@ export interface OptionSpec<T = unknown, K extends string = string> {
   readonly help: string;
   /** False only for the option that names the file itself. */
   readonly inFile: boolean;
+  /** A value never printed (`rolewatch config show` masks it): a password, a key. */
+  readonly secret?: boolean;
 }
 
 // The parser alone decides T: a default must fit it, never widen it.

@@ -10,6 +10,8 @@ export interface Parser<T> {
   readonly kind: "value" | "switch";
   /** Placeholder for the value in --help: DURATION, URL. */
   readonly metavar: string;
+  /** Every value accepted, when they are few words (for shell completion). */
+  readonly choices?: readonly string[];
   /** What is accepted, as a noun phrase: "a duration from 1m to 6h". */
   readonly allowed: string;
   parse(raw: unknown): Parsed<T>;
@@ -77,6 +79,7 @@ export function oneOf<const T extends string>(metavar: string, values: readonly 
   return {
     kind: "value",
     metavar,
+    choices: values,
     allowed: `one of ${values.join(", ")}`,
     parse(raw) {
       const word = scalarText(raw)?.toLowerCase();

@@ -44,3 +44,18 @@ export function merge(...layers: Layer[]): OptionValues {
   // Every key of the table is present: the defaults filled them all.
   return Object.fromEntries(merged) as OptionValues;
 }
+
+/** Where each option's value came from: "default", or the source of the last layer that set it. */
+export type Sources = Readonly<Record<OptionKey, string>>;
+
+/** The table's flags that were given, as settings named by their flag. */
+export function flagSources(flags: Layer): Setting[] {
+  return OPTIONS.filter((o) => flags.has(o.key)).map((o) => ({ key: o.key, raw: flags.get(o.key), source: `--${o.flag}` }));
+}
+
+/** Settings in layer order (file, environment, flags): the last one of a key is where its value came from. */
+export function sourcesOf(...layers: readonly (readonly Setting[])[]): Sources {
+  const sources = new Map<string, string>(OPTIONS.map((o) => [o.key, "default"]));
+  for (const layer of layers) for (const { key, source } of layer) sources.set(key, source);
+  return Object.fromEntries(sources) as Sources;
+}

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { optionsMarkdown } from "../../src/config.js";
 import { KNOWN_DIFFERENCES } from "../sim/aws/moto-differences.js";
+import { agentLines } from "./reference/event-samples.js";
 
 /**
  * The README's generated blocks must equal what the code says. `npm run
@@ -16,9 +17,16 @@ function motoMarkdown(): string {
   return ["| aws CLI step | field | moto_server | rolewatch sim | why |", "|---|---|---|---|---|", ...rows].join("\n");
 }
 
+/** The agent's drift-detected line, as its event function writes it. */
+function driftEvent(): string {
+  const line = agentLines().find((l) => (l["event"] as Record<string, unknown>)["action"] === "drift-detected");
+  return ["```json", JSON.stringify(line), "```"].join("\n");
+}
+
 const BLOCKS: [string, () => string][] = [
   ["options", optionsMarkdown],
   ["moto", motoMarkdown],
+  ["event", driftEvent],
 ];
 
 function block(text: string, name: string): RegExp {

@@ -3,6 +3,8 @@ import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { gunzipSync } from "node:zlib";
+import { BASH, MAN, ZSH } from "../docs/reference/commands.js";
 import { cleanEnv, MAIN } from "../support/cli.js";
 import { findTool, requireTool } from "../support/require-tool.js";
 import { BUILT, elfMachine, ensurePackages, PACKAGES, run, VERSION } from "./packages.js";
@@ -11,6 +13,8 @@ const dpkgDeb = findTool("dpkg-deb", "apt-get install dpkg");
 const rpmbuild = findTool("rpmbuild", "apt-get install rpm");
 const lintian = findTool("lintian", "apt-get install lintian");
 const systemdAnalyze = findTool("systemd-analyze", "apt-get install systemd");
+const groff = findTool("groff", "apt-get install groff-base");
+
 const canBuild = dpkgDeb.available && rpmbuild.available;
 
 function requireBuild(ctx: TestContext): void {
@@ -78,6 +82,9 @@ describe("the .deb packages", () => {
         "/usr/share/doc/rolewatch/changelog.gz",
         "/usr/share/doc/rolewatch/iam-policy.json",
         "/usr/share/doc/rolewatch/iam-policy-account.json",
+        "/usr/share/man/man1/rolewatch.1.gz",
+        "/usr/share/bash-completion/completions/rolewatch",
+        "/usr/share/zsh/vendor-completions/_rolewatch",
       ]),
     );
     // One application for every architecture: no native module; and no development module or source map.
@@ -86,6 +93,20 @@ describe("the .deb packages", () => {
     expect(run("sh", ["-c", `dpkg-deb --info "$1" conffiles`, "sh", path])).toBe("/etc/rolewatch/config.yaml\n");
     const head = spawnSync("sh", ["-c", `dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/lib/rolewatch/node | head -c 64`, "sh", path]);
     expect(elfMachine(head.stdout)).toBe(machine);
+  });
+
+  it("carries the man page gzipped and dated by the build, and the completions as npm run docs wrote them", (ctx) => {
+    requireBuild(ctx);
+    requireTool(ctx, groff);
+    const extract = (member: string) => spawnSync("sh", ["-c", `dpkg-deb --fsys-tarfile "$1" | tar -xO "$2"`, "sh", deb("amd64"), member]).stdout;
+    const page = gunzipSync(extract("./usr/share/man/man1/rolewatch.1.gz")).toString("utf8");
+    // The page as written, but for the date the build gives it.
+    expect(page).toMatch(/^\.TH ROLEWATCH 1 "\d{4}-\d{2}-\d{2}" /m);
+    expect(page.replace(/^(\.TH ROLEWATCH 1 )"[\d-]+"/m, '$1""')).toBe(readFileSync(MAN, "utf8"));
+    const rendered = spawnSync("groff", ["-man", "-Tutf8", "-ww"], { input: page, encoding: "utf8" });
+    expect(rendered.stderr).toBe("");
+    expect(extract("./usr/share/bash-completion/completions/rolewatch").toString("utf8")).toBe(readFileSync(BASH, "utf8"));
+    expect(extract("./usr/share/zsh/vendor-completions/_rolewatch").toString("utf8")).toBe(readFileSync(ZSH, "utf8"));
   });
 
   it.for(["amd64", "arm64"] as const)("%s: lintian finds no error", { timeout: 300_000 }, (arch, ctx) => {

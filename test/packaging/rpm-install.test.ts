@@ -59,9 +59,11 @@ describe.each(Object.keys(BUILT.rpm) as (keyof typeof BUILT.rpm)[])("the %s .rpm
     requireRoot(ctx);
     expect(q("-c")).toBe(`${CONFIG}\n`);
     expect(q("--qf", "[%{FILEFLAGS:fflags} %{FILENAMES}\n]")).toMatch(/^cn \/etc\/rolewatch\/config\.yaml$/m);
-    expect(q("-d").trim().split("\n").sort()).toEqual(
-      ["README.md", "iam-policy-account.json", "iam-policy.json"].map((f) => `/usr/share/doc/rolewatch/${f}`),
-    );
+    // The man page is documentation too: rpm flags what is under %{_mandir} so.
+    expect(q("-d").trim().split("\n").sort()).toEqual([
+      ...["README.md", "iam-policy-account.json", "iam-policy.json"].map((f) => `/usr/share/doc/rolewatch/${f}`),
+      "/usr/share/man/man1/rolewatch.1.gz",
+    ]);
     expect(q("-L")).toBe("/usr/share/licenses/rolewatch/copyright\n");
   });
 

@@ -39,8 +39,13 @@ describe.each([
         "/usr/share/doc/rolewatch/iam-policy-account.json",
         "/etc/rolewatch/config.yaml",
         "/usr/share/licenses/rolewatch/copyright",
+        "/usr/share/man/man1/rolewatch.1.gz",
+        "/usr/share/bash-completion/completions/rolewatch",
+        "/usr/share/zsh/site-functions/_rolewatch",
       ]),
     );
+    // d: documentation, which an install with --excludedocs leaves out.
+    expect(query(rpm(arch), "--qf", "[%{FILEFLAGS:fflags} %{FILENAMES}\n]")).toMatch(/^d \/usr\/share\/man\/man1\/rolewatch\.1\.gz$/m);
     // c: %config, n: noreplace (an edited file is kept on upgrade).
     expect(query(rpm(arch), "--qf", "[%{FILEFLAGS:fflags} %{FILENAMES}\n]")).toMatch(/^cn \/etc\/rolewatch\/config\.yaml$/m);
     const head = spawnSync("sh", ["-c", `rpm2archive - < "$1" | tar -xzO ./usr/lib/rolewatch/node | head -c 64`, "sh", rpm(arch)]);

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { STOP_DEADLINE_MS } from "../../src/cli/run.js";
+import { MAN } from "../docs/reference/commands.js";
 import { findTool, requireTool } from "../support/require-tool.js";
 import { REPO } from "./packages.js";
 
@@ -31,7 +32,10 @@ describe.each([
     chmodSync(stand, 0o755);
     expect(setting(unit, "ExecStart")).toEqual([`/usr/bin/rolewatch ${command}`]);
     writeFileSync(join(dir, name), unit.replace("ExecStart=/usr/bin/rolewatch", `ExecStart=${stand}`));
-    const verify = spawnSync("systemd-analyze", ["verify", join(dir, name)], { encoding: "utf8" });
+    // verify runs `man` on each man: page of Documentation=; the packages install rolewatch(1), here MANPATH finds it.
+    mkdirSync(join(dir, "man", "man1"), { recursive: true });
+    copyFileSync(MAN, join(dir, "man", "man1", "rolewatch.1"));
+    const verify = spawnSync("systemd-analyze", ["verify", join(dir, name)], { encoding: "utf8", env: { ...process.env, MANPATH: join(dir, "man") } });
     expect(verify.stderr).toBe("");
     expect(verify.status).toBe(0);
   });
@@ -47,6 +51,12 @@ describe.each([
   it("runs V8 without its JIT, which MemoryDenyWriteExecute= would kill", () => {
     expect(setting(unit, "MemoryDenyWriteExecute")).toEqual(["yes"]);
     expect(setting(unit, "Environment")).toEqual(['"NODE_OPTIONS=--jitless --disable-sigusr1"']);
+  });
+
+  it("names its documentation: the installed man page and the README", () => {
+    const { homepage } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { homepage: string };
+    expect(homepage).toMatch(/^https:\/\/\S+#readme$/);
+    expect(setting(unit, "Documentation")).toEqual([`man:rolewatch(1) ${homepage}`]);
   });
 
   it("dumps no core, which would hold the credentials", () => {

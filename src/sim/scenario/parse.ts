@@ -5,6 +5,7 @@ import {
   type Scenario, type ScenarioAdmin, type ScenarioClock, type ScenarioCredentials, type ScenarioDelays, type ScenarioInstance, type ScenarioImds, type ScenarioInstanceProfile, type ScenarioRole,
 } from "./scenario.js";
 import { CODE, roleNames } from "../imds/verdict-parse.js";
+import { keysOf } from "./format.js";
 import { checkSchedule, parseSchedule } from "./schedule-parse.js";
 import { array, object, onlyKeys, optionalInteger, optionalString, Problems, requiredString, type Json } from "./validate.js";
 
@@ -23,7 +24,7 @@ export function parseScenario(value: unknown): Scenario {
   const problems = new Problems();
   const doc = object(value, "scenario", problems);
   if (!doc) throw new ConfigError(problems.list);
-  onlyKeys(doc, ["accountId", "region", "roles", "instanceProfiles", "instances", "credentials", "delays", "admin", "imds", "schedule", "clock"], "scenario", problems);
+  onlyKeys(doc, keysOf("scenario"), "scenario", problems);
   const accountId = requiredString(doc, "accountId", "scenario", problems, { pattern: /^\d{12}$/, hint: "12 digits, quoted in YAML" });
   const region = requiredString(doc, "region", "scenario", problems, { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, hint: "a region name such as us-east-1" });
   const roles = array(doc, "roles", "scenario", problems).map((r, i) => parseRole(r, `scenario.roles[${i}]`, problems));
@@ -58,7 +59,7 @@ export function parseScenario(value: unknown): Scenario {
 function parseRole(value: unknown, where: string, problems: Problems): ScenarioRole | undefined {
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["name", "roleId"], where, problems);
+  onlyKeys(obj, keysOf("scenario.roles[]"), where, problems);
   const name = requiredString(obj, "name", where, problems, ROLE_NAME);
   const roleId = optionalString(obj, "roleId", where, problems, ROLE_ID);
   if (name === undefined) return undefined;
@@ -68,7 +69,7 @@ function parseRole(value: unknown, where: string, problems: Problems): ScenarioR
 function parseProfile(value: unknown, where: string, problems: Problems): ScenarioInstanceProfile | undefined {
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["name", "instanceProfileId", "role"], where, problems);
+  onlyKeys(obj, keysOf("scenario.instanceProfiles[]"), where, problems);
   const name = requiredString(obj, "name", where, problems, PROFILE_NAME);
   const id = optionalString(obj, "instanceProfileId", where, problems, PROFILE_ID);
   const role = obj.role === null ? null : optionalString(obj, "role", where, problems, ROLE_NAME);
@@ -80,7 +81,7 @@ function parseInstance(value: unknown, where: string, problems: Problems): Scena
   const obj = object(value, where, problems);
   if (!obj) return undefined;
   const text = (key: string, rule = {}) => optionalString(obj, key, where, problems, rule);
-  onlyKeys(obj, ["instanceId", "state", "instanceProfile", "instanceType", "imageId", "availabilityZone", "privateIp", "launchTime"], where, problems);
+  onlyKeys(obj, keysOf("scenario.instances[]"), where, problems);
   return withDefined({
     instanceId: text("instanceId", INSTANCE_ID),
     state: text("state", { oneOf: ["running", "stopped"] }) as ScenarioInstance["state"],
@@ -94,10 +95,10 @@ function parseInstance(value: unknown, where: string, problems: Problems): Scena
 }
 
 function parseCredentials(value: unknown, problems: Problems): ScenarioCredentials | undefined {
-  const where = "scenario.credentials";
+  const where = "scenario.credentials" as const;
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["lifetimeSeconds", "rotationSeconds"], where, problems);
+  onlyKeys(obj, keysOf(where), where, problems);
   const lifetimeSeconds = optionalInteger(obj, "lifetimeSeconds", where, problems, 900, 43_200);
   const rotationSeconds = optionalInteger(obj, "rotationSeconds", where, problems, 60, 43_200);
   const headroom = MIN_ROTATION_HEADROOM_MS / 1000;
@@ -108,10 +109,10 @@ function parseCredentials(value: unknown, problems: Problems): ScenarioCredentia
 }
 
 function parseDelays(value: unknown, problems: Problems): ScenarioDelays | undefined {
-  const where = "scenario.delays";
+  const where = "scenario.delays" as const;
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["swapSeconds", "associationSeconds", "revocationSeconds"], where, problems);
+  onlyKeys(obj, keysOf(where), where, problems);
   const swapSeconds = optionalInteger(obj, "swapSeconds", where, problems, 0, 43_200);
   const associationSeconds = optionalInteger(obj, "associationSeconds", where, problems, 0, 3600);
   // As long as the longest rotation a scenario may set: past the next rotation a longer delay changes nothing (world/delivery-rules.ts, S5e).
@@ -120,20 +121,20 @@ function parseDelays(value: unknown, problems: Problems): ScenarioDelays | undef
 }
 
 function parseAdmin(value: unknown, problems: Problems): ScenarioAdmin | undefined {
-  const where = "scenario.admin";
+  const where = "scenario.admin" as const;
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["accessKeyId", "secretAccessKey"], where, problems);
+  onlyKeys(obj, keysOf(where), where, problems);
   const accessKeyId = requiredString(obj, "accessKeyId", where, problems, ACCESS_KEY_ID);
   const secretAccessKey = requiredString(obj, "secretAccessKey", where, problems, SECRET_KEY);
   return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
 }
 
 function parseImds(value: unknown, problems: Problems): ScenarioImds | undefined {
-  const where = "scenario.imds";
+  const where = "scenario.imds" as const;
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["credentialsCode", "extraRoles"], where, problems);
+  onlyKeys(obj, keysOf(where), where, problems);
   const credentialsCode = optionalString(obj, "credentialsCode", where, problems, CODE);
   const extraRoles = obj.extraRoles === undefined ? undefined : roleNames(obj, where, problems, "extraRoles");
   return withDefined({ credentialsCode, extraRoles });
@@ -141,10 +142,10 @@ function parseImds(value: unknown, problems: Problems): ScenarioImds | undefined
 
 /** The clock fault from the start (src/sim/skew.ts); PUT /rolewatch-sim/clock-skew changes it. */
 function parseClock(value: unknown, problems: Problems): ScenarioClock | undefined {
-  const where = "scenario.clock";
+  const where = "scenario.clock" as const;
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["skewSeconds"], where, problems);
+  onlyKeys(obj, keysOf(where), where, problems);
   return withDefined({ skewSeconds: optionalInteger(obj, "skewSeconds", where, problems, -MAX_SKEW_SECONDS, MAX_SKEW_SECONDS) });
 }
 

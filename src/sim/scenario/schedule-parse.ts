@@ -1,4 +1,5 @@
 import { STEP_ACTIONS, type ScenarioInstanceProfile, type ScenarioRole, type ScenarioStep, type StepAction } from "./scenario.js";
+import { keysOf } from "./format.js";
 import { object, onlyKeys, optionalInteger, Problems, requiredString, type Json } from "./validate.js";
 
 // Name shapes from the IAM API reference, as parse.ts checks them.
@@ -30,7 +31,7 @@ export function parseSchedule(value: unknown, problems: Problems): ScenarioStep[
 function parseStep(value: unknown, where: string, problems: Problems): ScenarioStep | undefined {
   const obj = object(value, where, problems);
   if (!obj) return undefined;
-  onlyKeys(obj, ["atSeconds", ...STEP_ACTIONS], where, problems);
+  onlyKeys(obj, keysOf("scenario.schedule[]"), where, problems);
   if (obj.atSeconds === undefined) problems.add(`${where}.atSeconds`, "is required: seconds after the simulator starts");
   const atSeconds = optionalInteger(obj, "atSeconds", where, problems, 0, MAX_AT_SECONDS);
   const actions = STEP_ACTIONS.filter((a) => obj[a] !== undefined);
