@@ -29,7 +29,7 @@ const dist = new URL("../../dist/", import.meta.url);
 const load = (path) => import(new URL(path, dist).href);
 // The modules `rolewatch run` loads, run.js itself included, so that the module graph in memory is the same.
 await load("cli/run.js");
-const { scaledClock } = await load("clock.js");
+const { ManualClock, scaledClock } = await load("clock.js");
 const { startDaemon } = await load("agent/daemon.js");
 
 const REPORT_FD = 3;
@@ -68,7 +68,7 @@ async function fullGc() {
 
 const shared = JSON.parse(process.env.BENCH_CLOCK ?? "null");
 if (!shared) throw new Error("BENCH_CLOCK is not set");
-const clock = scaledClock(shared.scale, shared.t0 + (Date.now() - shared.r0) * shared.scale);
+const clock = shared.stepped ? new ManualClock(shared.t0) : scaledClock(shared.scale, shared.t0 + (Date.now() - shared.r0) * shared.scale);
 const cycles = Number(process.env.BENCH_CYCLES ?? 1000);
 const checkpoints = new Set((process.env.BENCH_CHECKPOINTS ?? "").split(",").filter(Boolean).map(Number));
 
@@ -91,7 +91,13 @@ for (let cycle = 1; cycle <= cycles; cycle++) {
   // The next time on the interval's grid, as a cron schedule fires; a time missed while a poll ran is skipped, as node-cron's noOverlap does.
   const next = Math.max(last + interval, Math.ceil(clock.now() / interval) * interval);
   if (!paused) skipped += (next - last) / interval - 1;
-  if (next > clock.now()) await clock.sleep(next - clock.now());
+  if (shared.stepped) {
+    clock.set(next);
+    report({ tick: next });
+    await resume();
+  } else if (next > clock.now()) {
+    await clock.sleep(next - clock.now());
+  }
   last = next;
   const before = process.cpuUsage();
   const started = performance.now();
