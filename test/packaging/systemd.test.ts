@@ -44,9 +44,9 @@ describe.each([
     expect(Number(level![1])).toBeLessThanOrEqual(1.5);
   });
 
-  it("runs V8 without its JIT, which MemoryDenyWriteExecute= would kill", () => {
+  it("runs V8 without its JIT, which MemoryDenyWriteExecute= would kill, and with a heap sized to what rolewatch holds", () => {
     expect(setting(unit, "MemoryDenyWriteExecute")).toEqual(["yes"]);
-    expect(setting(unit, "Environment")).toEqual(['"NODE_OPTIONS=--jitless --disable-sigusr1"']);
+    expect(setting(unit, "Environment")).toEqual(['"NODE_OPTIONS=--jitless --disable-sigusr1 --max-semi-space-size=1 --max-old-space-size=24"']);
   });
 
   it("dumps no core, which would hold the credentials", () => {
