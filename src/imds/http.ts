@@ -1,15 +1,17 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { Agent, IncomingHttpHeaders } from "node:http";
 import { ImdsError } from "../errors.js";
-import { httpExchange, isNetworkErrorCode, NetError } from "../net.js";
+import { httpExchange, isNetworkErrorCode, NetError, type HttpTarget } from "../net.js";
 
 export interface Exchange {
   method: "GET" | "PUT";
-  url: URL;
+  url: HttpTarget;
   /** The wire path, for errors: never the full URL with a query. */
   path: string;
   headers: Record<string, string>;
   timeoutMs: number;
   maxBodyBytes: number;
+  /** The poll's keep-alive connection (src/imds/connection.ts); absent: a connection of the request's own. */
+  agent?: Agent;
 }
 
 /** `body` is read only on 200; any other status's body is drained unread. */
@@ -24,9 +26,9 @@ export interface Answer {
  * ImdsError: "timeout", "unreachable", or "bad-response" (200 body over the cap).
  */
 export async function exchange(x: Exchange): Promise<Answer> {
-  const { method, url, headers, timeoutMs, maxBodyBytes } = x;
+  const { method, url, headers, timeoutMs, maxBodyBytes, agent } = x;
   try {
-    return await httpExchange({ method, url, headers, timeoutMs, maxBodyBytes, readBodies: "200" });
+    return await httpExchange({ method, url, headers, timeoutMs, maxBodyBytes, readBodies: "200", ...(agent ? { agent } : {}) });
   } catch (error) {
     throw error instanceof NetError ? imdsError(error, x) : error;
   }
