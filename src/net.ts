@@ -1,4 +1,4 @@
-import { request as httpRequest, type Agent, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { RolewatchError } from "./errors.js";
 
@@ -13,18 +13,9 @@ export function isNetworkErrorCode(code: string | undefined): code is string {
   return code !== undefined && NETWORK.has(code);
 }
 
-/** Where a request goes, taken apart once (IMDS): a URL would be parsed into these for every request. */
-export interface HttpTarget {
-  protocol: "http:" | "https:";
-  /** Without brackets for IPv6. */
-  hostname: string;
-  port: number;
-  path: string;
-}
-
 export interface HttpRequest {
   method: "GET" | "PUT" | "POST";
-  url: URL | HttpTarget;
+  url: URL;
   headers: Record<string, string>;
   /** Sent with its Content-Length; absent: no body. */
   body?: string;
@@ -32,8 +23,6 @@ export interface HttpRequest {
   maxBodyBytes: number;
   /** Which answers' bodies are read: every status (AWS error envelopes carry the code), or 200 only (IMDS). */
   readBodies: "all" | "200";
-  /** A keep-alive agent whose sockets the caller closes (src/imds/connection.ts); absent: a socket of this request's own. */
-  agent?: Agent;
 }
 
 /** `body` is "" when it was not read (see `readBodies`). */
@@ -64,48 +53,24 @@ export class NetError extends RolewatchError {
 /**
  * One request on its own socket (`agent: false`: no keep-alive pool survives
  * it), settled only once that socket is closed, so a daemon polling all day
- * holds nothing open between polls; or, with `x.agent`, on the agent's
- * keep-alive socket, settled once the answer is whole, the socket left to
- * whoever closes the agent. A kept socket the server closed before it
- * answered (a reset, or a close, on reuse) is not a failure of the server: the
- * request is sent once more, on a new socket. The deadline is real time, which
- * is right for a socket; it also ends a slow body. Rejects only with NetError.
+ * holds nothing open between polls. The deadline is real time, which is right
+ * for a socket; it also ends a slow body. Rejects only with NetError.
  */
-export async function httpExchange(x: HttpRequest): Promise<HttpAnswer> {
-  try {
-    return await exchangeOnce(x);
-  } catch (error) {
-    if (!(error instanceof StaleSocket)) throw error;
-    return await exchangeOnce(x);
-  }
-}
-
-/** A request on a reused keep-alive socket that broke before any answer came. */
-class StaleSocket extends NetError {}
-
-function exchangeOnce(x: HttpRequest): Promise<HttpAnswer> {
+export function httpExchange(x: HttpRequest): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const signal = AbortSignal.timeout(x.timeoutMs);
     let settle: (() => void) | undefined;
-    let answered = false;
-    const fail = (err: unknown) => (settle ??= () => reject(stale(err) ?? netError(err, signal)));
+    const fail = (err: unknown) => (settle ??= () => reject(netError(err, signal)));
     const send = x.url.protocol === "https:" ? httpsRequest : httpRequest;
     const headers = x.body === undefined ? x.headers : { ...x.headers, "content-length": String(Buffer.byteLength(x.body)) };
     let req;
     try {
-      const options = { method: x.method, headers, agent: x.agent ?? false, signal };
-      req = x.url instanceof URL ? send(x.url, options) : send({ ...options, hostname: x.url.hostname, port: x.url.port, path: x.url.path });
+      req = send(x.url, { method: x.method, headers, agent: false, signal });
     } catch (err) {
       reject(netError(err, signal));
       return;
     }
-    const stale = (err: unknown) => {
-      const code = (err as { code?: unknown } | null)?.code;
-      const broken = code === "ECONNRESET" || code === "EPIPE";
-      return req.reusedSocket && !answered && !signal.aborted && broken ? new StaleSocket("unreachable", code, undefined, { cause: err }) : undefined;
-    };
     req.on("response", (res) => {
-      answered = true;
       const status = res.statusCode ?? 0;
       const done = (body: string | null) => {
         settle ??= body === null
@@ -118,7 +83,7 @@ function exchangeOnce(x: HttpRequest): Promise<HttpAnswer> {
       res.on("error", fail);
     });
     req.on("error", fail);
-    req.on("close", () => (settle ?? (() => reject(req.reusedSocket && !answered && !signal.aborted ? new StaleSocket("closed") : new NetError("closed"))))());
+    req.on("close", () => (settle ?? (() => reject(new NetError("closed"))))());
     req.end(x.body);
   });
 }

@@ -1,9 +1,8 @@
 import type { Clock } from "../clock.js";
 import { ImdsError, RolewatchError, type ImdsFailure } from "../errors.js";
 import type { Secret } from "../secret.js";
-import { PollConnection } from "./connection.js";
+import { ImdsConnection, type WireTarget } from "./connection.js";
 import { exchange, type Answer } from "./http.js";
-import type { HttpTarget } from "../net.js";
 import { TOKEN_HEADER, TOKEN_PATH, TOKEN_TTL_HEADER, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "./paths.js";
 import { grantedTtl, isValidTtl, parseToken, tokenUseMs, V1_FALLBACK_STATUSES } from "./token.js";
 import type { ImdsEndpointLabel, ImdsReader, ImdsRequestCode } from "./types.js";
@@ -43,16 +42,17 @@ export class ImdsSession implements ImdsReader {
   readonly #onTokenFetch: ImdsSessionOptions["onTokenFetch"];
   #auth: Auth | null = null;
   #pending: Promise<Auth> | null = null;
+  readonly #target: WireTarget;
   /** Made once; its socket lives only while `connected()` runs. */
-  readonly #connection = new PollConnection();
+  readonly #connection: ImdsConnection;
   #users = 0;
-  readonly #target: Omit<HttpTarget, "path">;
 
   constructor(options: ImdsSessionOptions) {
     this.#base = new URL(options.endpoint);
     if (this.#base.protocol !== "http:") throw new RolewatchError("the IMDS endpoint must be an http:// URL");
-    const { hostname, port } = this.#base;
-    this.#target = { protocol: "http:", hostname: hostname.replace(/^\[(.*)\]$/, "$1"), port: port === "" ? 80 : Number(port) };
+    const { hostname, port, host } = this.#base;
+    this.#target = { host: hostname.replace(/^\[(.*)\]$/, "$1"), port: port === "" ? 80 : Number(port), hostHeader: host };
+    this.#connection = new ImdsConnection(this.#target, true);
     this.#ttlSeconds = options.tokenTtlSeconds ?? TOKEN_TTL_MAX;
     if (!isValidTtl(this.#ttlSeconds)) {
       throw new RolewatchError(`the IMDS token TTL must be an integer from ${TOKEN_TTL_MIN} to ${TOKEN_TTL_MAX}`);
@@ -143,19 +143,17 @@ export class ImdsSession implements ImdsReader {
     const started = this.#clock.now();
     const record = (code: ImdsRequestCode) =>
       this.#onRequest?.({ endpoint, code, seconds: (this.#clock.now() - started) / 1000 });
+    // Outside connected(): a connection of this request's own, closed before it settles.
+    const connection = this.#users > 0 ? this.#connection : new ImdsConnection(this.#target, false);
     try {
-      const answer = await exchange({
-        method, path, headers,
-        url: { ...this.#target, path },
-        timeoutMs: this.#timeoutMs,
-        maxBodyBytes: this.#maxBodyBytes,
-        ...(this.#users > 0 ? { agent: this.#connection } : {}),
-      });
+      const answer = await exchange({ method, path, headers, timeoutMs: this.#timeoutMs, maxBodyBytes: this.#maxBodyBytes, connection });
       record(`${answer.status}`);
       return answer;
     } catch (err) {
       record(err instanceof ImdsError && err.failure === "timeout" ? "timeout" : "error");
       throw err;
+    } finally {
+      if (connection !== this.#connection) await connection.close();
     }
   }
 }

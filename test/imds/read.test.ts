@@ -65,6 +65,14 @@ describe("readImds connections", () => {
     expect(new Set(ports.slice(0, 3)).size).toBe(1);
   });
 
+  it("opens a new connection for the next read when the server closes each one (Connection: close)", async () => {
+    const imds = await session(ROUTES, { override: (_req, res) => { res.setHeader("connection", "close"); return false; } });
+    const baseline = openSockets();
+    expect(await readImds(imds)).toMatchObject({ role: "RedRole" });
+    expect(new Set(fake.seen.map((s) => s.port)).size).toBe(4);
+    await expectSocketsBackTo(baseline);
+  });
+
   it("sends a read again on a new connection when the server closed the kept one before answering it", async () => {
     const answered = new Map<number | undefined, number>();
     const imds = await session(ROUTES, {
