@@ -3,7 +3,6 @@
  * environment variables, overridden by flags, every option described once in
  * src/config/options.ts. A bad configuration is one ConfigError listing every problem.
  */
-import { readFileSync } from "node:fs";
 import { ConfigError } from "./errors.js";
 import { readEnvSettings, type Env } from "./config/env.js";
 import { readYamlSettings } from "./config/file.js";
@@ -21,6 +20,10 @@ export {
 } from "./config/options.js";
 export { bool, number, oneOf, optional, path, type Parsed, type Parser } from "./config/parsers.js";
 export { baseUrl, listenAddress, port, region, type ListenAddress } from "./config/address.js";
+
+// Not an ESM import: the ESM view of node:fs reads every export, fs.promises and its streams
+// among them, which then stay loaded for the life of the daemon.
+const { readFileSync } = process.getBuiltinModule("node:fs");
 
 export interface Config {
   imds: { endpoint: string; tokenTtlSeconds: number; timeoutMs: number; allowV1: boolean };
