@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG_FILE, OPTIONS, readersOf, type LogLevel, type OptionValu
 import { CONFIG_FLAGS, flagSettings, merge, parseSettings, type Layer } from "./config/resolve.js";
 
 export {
-  cronExpression, duration, durationOneOf, formatDuration, parseDuration, POLL_INTERVALS, seconds,
+  duration, durationOneOf, formatDuration, parseDuration, POLL_INTERVALS, seconds,
 } from "./config/duration.js";
 export { parseFlags, type FlagSpec, type FlagSpecs, type FlagValues, type ParsedFlags } from "./config/flags.js";
 export { optionsHelp, optionsMarkdown } from "./config/help.js";

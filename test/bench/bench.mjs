@@ -72,7 +72,6 @@ const IMPORTS = {
   "prom-client": `await import("prom-client")`,
   pino: `await import("pino")`,
   yaml: `await import("yaml")`,
-  "node-cron": `await import("node-cron")`,
   "all of run's modules (dist/cli/run.js)": `await import("./dist/cli/run.js")`,
 };
 

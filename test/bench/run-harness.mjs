@@ -5,11 +5,12 @@
  *
  * It builds the daemon with startDaemon(), as src/cli/run.ts does, from the
  * built modules, and then calls PollLoop.tick(), the function
- * node-cron calls, once per poll interval of a scaled clock (the product's
+ * the schedule calls, once per poll interval of a scaled clock (the product's
  * scaledClock, on the same time base as the simulator's), so that the STS and
  * control-plane cadences, the credential rotations and the token TTL happen at
  * their rates in simulated time. Only the trigger differs from `run`: a paced
- * loop instead of a cron schedule, which cannot fire more than once a second.
+ * loop of its own instead of PollLoop.start's sleeps, so that each poll's CPU
+ * can be measured apart and the harness can wait at a checkpoint.
  *
  *   BENCH_CLOCK='{"scale":750,"t0":…,"r0":…}' BENCH_CYCLES=1000 BENCH_CHECKPOINTS=100,1000 \
  *     node test/bench/run-harness.mjs [rolewatch run flags]   3>report
@@ -72,7 +73,7 @@ const clock = shared.stepped ? new ManualClock(shared.t0) : scaledClock(shared.s
 const cycles = Number(process.env.BENCH_CYCLES ?? 1000);
 const checkpoints = new Set((process.env.BENCH_CHECKPOINTS ?? "").split(",").filter(Boolean).map(Number));
 
-// The daemon as `rolewatch run` builds it (src/agent/daemon.ts), ticked here instead of by cron.
+// The daemon as `rolewatch run` builds it (src/agent/daemon.ts), ticked here instead of by its schedule.
 const { config, agent, http, loop } = await startDaemon({ argv: process.argv.slice(2), env: process.env, clock });
 
 report({ started: true, url: http.url, pid: process.pid, pollIntervalMs: config.poll.intervalMs });
@@ -88,7 +89,7 @@ let pausedMicros = 0; // while the benchmark reads /proc and /metrics at a check
 let last = -Infinity;
 let paused = true;
 for (let cycle = 1; cycle <= cycles; cycle++) {
-  // The next time on the interval's grid, as a cron schedule fires; a time missed while a poll ran is skipped, as node-cron's noOverlap does.
+  // The next time on the interval's grid, as the schedule polls; a time missed while a poll ran is skipped, as the schedule skips it.
   const next = Math.max(last + interval, Math.ceil(clock.now() / interval) * interval);
   if (!paused) skipped += (next - last) / interval - 1;
   if (shared.stepped) {
