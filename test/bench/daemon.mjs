@@ -19,6 +19,7 @@ const { ManualClock, scaledClock, systemClock } = await import(new URL("clock.js
 const { defaultScenario, startSimulator } = await import(new URL("sim/index.js", dist).href);
 
 const HARNESS = new URL("run-harness.mjs", import.meta.url).pathname;
+const FLOOR = new URL("floor.mjs", import.meta.url).pathname;
 const MAIN = new URL("main.js", dist).pathname;
 /** Simulated time starts here in every run, so that two runs see the same world. */
 const T0 = Date.parse("2026-11-29T08:00:00Z");
@@ -134,6 +135,28 @@ function parseMetrics(text) {
     if (match) values[match[1]] = Number(match[2]);
   }
   return values;
+}
+
+/**
+ * RSS of floor.mjs after `cycles` polls `paceMs` apart against a simulator:
+ * what a Node poller pays with no library and no rolewatch code, on `node`
+ * with `nodeOptions`, read after SETTLE_MS idle as the harness is.
+ */
+export async function floorRss({ node = process.execPath, nodeOptions = [], cycles, paceMs }) {
+  const sim = await simulator(systemClock);
+  const child = spawn(node, [FLOOR, sim.imdsUrl, String(cycles), String(paceMs)], { env: nodeEnv(nodeOptions), stdio: ["ignore", "pipe", "pipe"] });
+  const out = collect(child);
+  try {
+    await new Promise((resolve, reject) => {
+      createInterface({ input: child.stdout }).on("line", (line) => line === "done" && resolve());
+      child.on("close", (code) => reject(new Error(`floor.mjs exited ${code}: ${out.stderr()}`)));
+    });
+    await pause(SETTLE_MS);
+    return rssBytes(child.pid);
+  } finally {
+    child.kill("SIGKILL");
+    await sim.close();
+  }
 }
 
 /**

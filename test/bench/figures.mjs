@@ -64,7 +64,7 @@ function weekFigures(week) {
  * as noise is the larger of RSS_NOISE_MIB and the spread of the readings up
  * to poll 300.
  */
-function memoryFigures({ emptyNodeRss, imports, harness, realRun }) {
+function memoryFigures({ emptyNodeRss, floorRss, imports, harness, realRun }) {
   const empty = median(emptyNodeRss);
   const last = harness.rss.at(-1);
   const at100 = harness.rss.find((p) => p.cycle === 100)?.bytes ?? NaN;
@@ -81,6 +81,8 @@ function memoryFigures({ emptyNodeRss, imports, harness, realRun }) {
     steadyMiB: mib(steady),
     steadyMaxMiB: mib(Math.max(...steadyReadings)),
     ratioToEmpty: round(steady / empty, 2),
+    floorMiB: mib(floorRss),
+    floorRatioToEmpty: round(floorRss / empty, 2),
     growthMiB: mib(steady - at100),
     noiseMiB: round(Math.max(RSS_NOISE_MIB, (Math.max(...early) - Math.min(...early)) / MiB), 1),
     heapUsedMiB: mib(harness.metrics["nodejs_heap_size_used_bytes"] ?? NaN),
