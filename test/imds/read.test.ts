@@ -40,7 +40,7 @@ async function session(routes: Record<string, string>, options: FakeImdsOptions 
 const ROUTES = { [INFO_PATH]: INFO, [LIST_PATH]: "RedRole", [ROLE_PATH]: CREDENTIALS };
 
 describe("readImds connections", () => {
-  it("makes the token PUT and the three reads of a poll on one connection, closed when the read returns", async () => {
+  it("makes the token PUT and the three reads of a poll on one connection where the server keeps it, closed when the read returns", async () => {
     const imds = await session(ROUTES);
     const baseline = openSockets();
     await readImds(imds);
@@ -65,7 +65,7 @@ describe("readImds connections", () => {
     expect(new Set(ports.slice(0, 3)).size).toBe(1);
   });
 
-  it("opens a new connection for the next read when the server closes each one (Connection: close)", async () => {
+  it("opens a new connection for the next read when the server closes each one (Connection: close), as IMDS does", async () => {
     const imds = await session(ROUTES, { override: (_req, res) => { res.setHeader("connection", "close"); return false; } });
     const baseline = openSockets();
     expect(await readImds(imds)).toMatchObject({ role: "RedRole" });
