@@ -56,7 +56,7 @@ export const endpointUrl: Parser<string> = {
   format: (value) => value,
 };
 
-// URL.parse() arrived in Node 20.18; the engines field allows 20.12.
+// URL.parse() arrived in Node 20.18; the engines field allows 20.16.
 function parseUrl(text: string): URL | null {
   try {
     return new URL(text);
