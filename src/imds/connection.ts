@@ -73,7 +73,12 @@ export class ImdsConnection {
     const socket = connect({ host: this.target.host, port: this.target.port });
     const wire: Wire = { socket, exchange: null };
     this.#closed.push(new Promise((resolve) => socket.once("close", () => resolve())));
-    socket.on("data", (chunk: Buffer) => wire.exchange?.data(chunk));
+    socket.on("data", (chunk: Buffer) => {
+      if (wire.exchange) return wire.exchange.data(chunk);
+      // Bytes between requests answer nothing that was asked: read as the next answer, they would stand in for it.
+      socket.destroy();
+      if (this.#wire === wire) this.#wire = null;
+    });
     socket.on("end", () => wire.exchange?.end());
     // An error between requests (the server gone while the socket waits) is the next request's, or nobody's.
     socket.on("error", (error: NodeJS.ErrnoException) => wire.exchange?.error(error));

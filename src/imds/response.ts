@@ -5,8 +5,10 @@
  * kept, up to a cap; any other body is counted and dropped.
  */
 
-/** What node's HTTP parser allows by default (--max-http-header-size). */
-export const MAX_HEAD_BYTES = 16 * 1024;
+import { framing, MalformedResponse, MAX_HEAD_BYTES, parseHeaders, type Framing } from "./response-head.js";
+
+export { MalformedResponse, MAX_HEAD_BYTES };
+
 const MAX_CHUNK_LINE = 1024;
 const CRLF = Buffer.from("\r\n");
 const HEAD_END = Buffer.from("\r\n\r\n");
@@ -21,11 +23,6 @@ export interface Response {
   reusable: boolean;
 }
 
-/** The response is not HTTP/1.1 as a server would send it. */
-export class MalformedResponse extends Error {}
-
-type Framing = { kind: "length"; left: number } | { kind: "chunked" } | { kind: "close" } | { kind: "none" };
-
 export class ResponseReader {
   #pending: Buffer = Buffer.alloc(0);
   #status = 0;
@@ -34,6 +31,7 @@ export class ResponseReader {
   #framing: Framing | null = null;
   #chunk: "size" | "data" | "crlf" | "trailers" = "size";
   #chunkLeft = 0;
+  #trailerBytes = 0;
   #keep = false;
   #body: Buffer[] = [];
   #bodyBytes = 0;
@@ -81,8 +79,9 @@ export class ResponseReader {
       const match = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [^\r\n]*)?$/.exec(statusLine);
       if (!match) throw new MalformedResponse("not an HTTP/1.x status line");
       const status = Number(match[2]);
-      // An interim answer (100 Continue) comes before the real one.
-      if (status < 200 && status !== 101) continue;
+      // Nothing here asks to switch protocols; an interim answer (100 Continue) comes before the real one.
+      if (status === 101) throw new MalformedResponse("a protocol switch nobody asked for");
+      if (status < 200) continue;
       this.#status = status;
       this.#headers = parseHeaders(lines);
       const connection = (this.#headers["connection"] ?? "").toLowerCase();
@@ -121,8 +120,10 @@ export class ResponseReader {
         const line = this.#pending.toString("latin1", 0, end);
         this.#pending = this.#pending.subarray(end + CRLF.length);
         if (this.#chunk === "trailers") {
-          // Trailer lines up to an empty one; none is kept.
+          // Trailer lines up to an empty one; none is kept, and all of them count against the head's limit.
           if (line === "") return this.#complete();
+          this.#trailerBytes += end + CRLF.length;
+          if (this.#trailerBytes > MAX_HEAD_BYTES) throw new MalformedResponse("trailers over the size limit");
           continue;
         }
         const size = /^([0-9a-fA-F]{1,8})[ \t]*(?:;.*)?$/.exec(line);
@@ -168,29 +169,3 @@ export class ResponseReader {
 }
 
 class TooBig extends Error {}
-
-function parseHeaders(lines: string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of lines) {
-    const colon = line.indexOf(":");
-    if (colon <= 0) throw new MalformedResponse("not a header line");
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  return headers;
-}
-
-function framing(status: number, headers: Record<string, string>): Framing {
-  if (status === 204 || status === 304) return { kind: "none" };
-  const encoding = headers["transfer-encoding"];
-  if (encoding !== undefined) {
-    if (/(?:^|,)[ \t]*chunked[ \t]*$/i.test(encoding)) return { kind: "chunked" };
-    return { kind: "close" };
-  }
-  const length = headers["content-length"];
-  if (length === undefined) return { kind: "close" };
-  if (!/^\d{1,15}$/.test(length)) throw new MalformedResponse("not a Content-Length");
-  const left = Number(length);
-  return left === 0 ? { kind: "none" } : { kind: "length", left };
-}

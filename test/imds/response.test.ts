@@ -60,6 +60,15 @@ describe("ResponseReader", () => {
     expect(read("HTTP/1.1 204 No Content\r\nX-A: 1\r\nx-a: 2\r\n\r\n")).toMatchObject({ status: 204, headers: { "x-a": "1, 2" } });
   });
 
+  it("keeps obs-text in a header value as Latin-1 and reads the body as UTF-8", () => {
+    const body = Buffer.from("Rôle", "utf8").toString("latin1");
+    expect(read(`HTTP/1.1 200 OK\r\nX-Note: caf\xe9\r\nContent-Length: 5\r\n\r\n${body}`)).toMatchObject({ headers: { "x-note": "café" }, body: "Rôle" });
+  });
+
+  it("stops at a 200 body over the cap, in many small chunks", () => {
+    expect(read(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${"1\r\na\r\n".repeat(2000)}`, { size: 64, max: 1000 })).toBe("too-big");
+  });
+
   it("stops at a 200 body over the cap, declared or streamed", () => {
     expect(read("HTTP/1.1 200 OK\r\nContent-Length: 2000\r\n\r\n")).toBe("too-big");
     expect(read(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${"400\r\n" + "a".repeat(0x400) + "\r\n"}`, { max: 1000 })).toBe("too-big");
@@ -76,6 +85,17 @@ describe("ResponseReader", () => {
     ["a chunk size that is not hex", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"],
     ["chunk data longer than its size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n"],
     ["a head over the size limit", `HTTP/1.1 200 OK\r\nX: ${"a".repeat(MAX_HEAD_BYTES)}\r\n`],
+    ["a protocol switch", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"],
+    ["two Content-Lengths, even equal ones", "HTTP/1.1 200 OK\r\nContent-Length: 7\r\nContent-Length: 7\r\n\r\nRedRole"],
+    ["a Content-Length with a sign", "HTTP/1.1 200 OK\r\nContent-Length: +7\r\n\r\nRedRole"],
+    ["a negative Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"],
+    ["Content-Length and Transfer-Encoding both", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"],
+    ["a space before a header's colon", "HTTP/1.1 200 OK\r\nContent-Length : 7\r\n\r\nRedRole"],
+    ["a header line folded onto the one before", "HTTP/1.1 200 OK\r\nX-A: 1\r\n X-B: 2\r\nContent-Length: 0\r\n\r\n"],
+    ["a bare line feed inside the head", "HTTP/1.1 200 OK\r\nX-A: 1\nContent-Length: 7\r\n\r\nRedRole"],
+    ["a NUL in a header value", "HTTP/1.1 200 OK\r\nX-A: a\u0000b\r\nContent-Length: 0\r\n\r\n"],
+    ["a chunk size over 8 hex digits", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n100000000\r\n"],
+    ["trailers over the head's size limit", `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n${"X-T: aaaaaaaaaaaaaaaaaaaa\r\n".repeat(1000)}`],
   ])("refuses %s", (_, text) => {
     expect(() => read(text)).toThrow(MalformedResponse);
   });
