@@ -30,7 +30,7 @@
  * BENCH_WEEK_POLLS (default 40,320: 7 days of 15 s polls), BENCH_TRIALS
  * (default 30), BENCH_NODE_OPTIONS (node flags instead of the unit's; "" for
  * none), BENCH_OUT (default out/bench.json), BENCH_FLEET_SIZES (default
- * 1000,10000,100000), BENCH_FLEET_ONLY=1 (only the fleet section, local mode's
+ * 1000,10000,100000; 1000 with BENCH_FAST=1), BENCH_FLEET_ONLY=1 (only the fleet section, local mode's
  * calls from a 13 h fake-clock run, written to out/bench-fleet.json).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -41,7 +41,7 @@ import { driveHarness, floorRss, startRealRun } from "./daemon.mjs";
 import { detectionTrials, worstCases } from "./detect.mjs";
 import { callsPerHour } from "./fake-time.mjs";
 import { round } from "./figures.mjs";
-import { measureFleet } from "./fleet.mjs";
+import { FLEET_SIZES, measureFleet } from "./fleet.mjs";
 import { fleetFigures, renderFleet } from "./fleet-report.mjs";
 import { idleNodeRss, median } from "./measure.mjs";
 import { naiveMissing, naiveSampler } from "./naive.mjs";
@@ -147,7 +147,7 @@ async function measureAll() {
 
 /** The fleet section last, alone on the machine: it builds worlds of up to 100,000 instances. */
 async function measureFleetSection(perInstancePerHour) {
-  const fleet = await step(`fleet: account cycles of ${process.env.BENCH_FLEET_SIZES ?? "1000,10000,100000"} instances; rolewatch sim --instances 1000`, () => measureFleet());
+  const fleet = await step(`fleet: account cycles of ${FLEET_SIZES.join(", ")} instances; rolewatch sim --instances 1000`, () => measureFleet());
   return { raw: fleet, figures: fleetFigures(fleet, perInstancePerHour) };
 }
 
