@@ -61,6 +61,16 @@ export class ManualClock implements Clock {
   }
 }
 
+/**
+ * A deadline in real time, whatever the Clock: `expire` runs after `ms`
+ * unless the function returned is called first. For sockets, whose timeouts
+ * are real time; lighter than an AbortSignal.timeout per request.
+ */
+export function realDeadline(ms: number, expire: () => void): () => void {
+  const timer = setTimeout(expire, ms);
+  return () => clearTimeout(timer);
+}
+
 function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);

@@ -3,7 +3,6 @@
  * environment variables, overridden by flags, every option described once in
  * src/config/options.ts. A bad configuration is one ConfigError listing every problem.
  */
-import { readFileSync } from "node:fs";
 import { ConfigError } from "./errors.js";
 import { readEnvSettings, type Env } from "./config/env.js";
 import { readYamlSettings, type Setting } from "./config/file.js";
@@ -14,7 +13,7 @@ import { CONFIG_FLAGS, flagSettings, flagSources, merge, parseSettings, sourcesO
 export type { OptionKey, OptionValues } from "./config/options.js";
 export type { Sources } from "./config/resolve.js";
 export {
-  cronExpression, duration, durationOneOf, formatDuration, parseDuration, POLL_INTERVALS, seconds,
+  duration, durationOneOf, formatDuration, parseDuration, POLL_INTERVALS, seconds,
 } from "./config/duration.js";
 export { parseFlags, type FlagSpec, type FlagSpecs, type FlagValues, type ParsedFlags } from "./config/flags.js";
 export { optionsHelp, optionsMarkdown } from "./config/help.js";
@@ -23,6 +22,10 @@ export {
 } from "./config/options.js";
 export { bool, number, oneOf, optional, path, type Parsed, type Parser } from "./config/parsers.js";
 export { baseUrl, listenAddress, port, region, type ListenAddress } from "./config/address.js";
+
+// Not an ESM import: the ESM view of node:fs reads every export, fs.promises and its streams
+// among them, which then stay loaded for the life of the daemon.
+const { readFileSync } = process.getBuiltinModule("node:fs");
 
 export interface Config {
   imds: { endpoint: string; tokenTtlSeconds: number; timeoutMs: number; allowV1: boolean };

@@ -15,7 +15,7 @@ export interface Daemon {
   agent: Agent;
   events: Events;
   http: HttpServer;
-  /** Not started: `run` starts it on a cron schedule; a benchmark ticks it itself. */
+  /** Not started: `run` starts it on the poll interval's grid; a benchmark ticks it itself. */
   loop: PollLoop;
   /** Held from start to stop: one daemon per state directory. */
   lock: StateLock;
@@ -45,5 +45,5 @@ export async function startDaemon(input: { argv: readonly string[]; env: Env; cl
     onWebConfigProblem: (problems) => events.warn("web-config-problem", `requests fail with 500 until the web config file is mended: ${problems.join("; ")}`),
   });
   events.agentStarted({ version: VERSION, config: { ...config, http: { ...config.http, url: http.url } } });
-  return { config, agent, events, http, loop: new PollLoop(agent, events), lock };
+  return { config, agent, events, http, loop: new PollLoop(agent, events, clock), lock };
 }

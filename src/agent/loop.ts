@@ -1,21 +1,30 @@
-import cron, { type ScheduledTask } from "node-cron";
+import { isoSeconds, systemClock, type Clock } from "../clock.js";
 import type { Agent } from "./agent.js";
 import type { Events } from "../observe/events.js";
 
 /**
- * Polls on a cron schedule (node-cron), one poll at a time. `stop()` lets the
- * poll in flight finish, so state is never cut in half by a shutdown.
+ * Polls on the interval's grid, one poll at a time: at every multiple of the
+ * interval since the epoch (for 15 s, at :00, :15, :30 and :45 of each UTC
+ * minute), as a cron schedule would. A time that passes while a poll still
+ * runs is skipped, and said so. `stop()` lets the poll in flight finish, so
+ * state is never cut in half by a shutdown.
+ *
+ * The schedule is a sleep on the Clock, not node-cron: node-cron works out
+ * each next time with Intl.DateTimeFormat, and ICU's data that it touches was
+ * 8.6 MiB of RSS on Node 24 (65.4 against 56.8 MiB for run's modules alone),
+ * for an interval that divides a minute or an hour.
  */
 export class PollLoop {
-  #task: ScheduledTask | null = null;
   #inflight: Promise<void> = Promise.resolve();
+  #schedule: { stop: AbortController; done: Promise<void> } | null = null;
 
-  constructor(private readonly agent: Agent, private readonly events: Events) {}
+  constructor(private readonly agent: Agent, private readonly events: Events, private readonly clock: Clock = systemClock) {}
 
-  /** Polls now, then on every tick of `expression` (6 fields, seconds first). */
-  async start(expression: string): Promise<void> {
+  /** Polls now, then at every multiple of `intervalMs`. */
+  async start(intervalMs: number): Promise<void> {
     await this.tick();
-    this.#task = cron.schedule(expression, () => this.tick(), { noOverlap: true, name: "poll", logger: this.#scheduleLogger() });
+    const stop = new AbortController();
+    this.#schedule = { stop, done: this.#every(intervalMs, stop.signal) };
   }
 
   tick(): Promise<void> {
@@ -24,23 +33,29 @@ export class PollLoop {
   }
 
   async stop(): Promise<void> {
-    await this.#task?.destroy();
-    this.#task = null;
+    this.#schedule?.stop.abort();
+    await this.#schedule?.done;
+    this.#schedule = null;
     await this.#inflight;
   }
 
-  /**
-   * node-cron's own warnings (a tick skipped while a poll still runs, a missed tick) as JSON events,
-   * instead of its coloured lines on stderr, which the unit sends to the journal beside them.
-   */
-  #scheduleLogger(): Parameters<typeof cron.setLogger>[0] {
-    const { events } = this;
-    return {
-      info: () => undefined,
-      debug: () => undefined,
-      warn: (message) => events.warn("schedule-warning", `poll schedule: ${message}`),
-      error: (message, err) => events.error("schedule-error", `poll schedule: ${message instanceof Error ? message.message : message}`, err ?? message),
-    };
+  async #every(intervalMs: number, signal: AbortSignal): Promise<void> {
+    const { clock } = this;
+    let due = slotAfter(clock.now(), intervalMs);
+    for (;;) {
+      try {
+        await clock.sleep(due - clock.now(), signal);
+      } catch {
+        return; // stopped
+      }
+      await this.tick();
+      const next = Math.max(due + intervalMs, slotAfter(clock.now(), intervalMs));
+      const skipped = (next - due) / intervalMs - 1;
+      if (skipped > 0) {
+        this.events.warn("schedule-warning", `poll schedule: ${skipped} poll time${skipped === 1 ? "" : "s"} skipped: the poll of ${isoSeconds(due)} ran until ${isoSeconds(clock.now())}`);
+      }
+      due = next;
+    }
   }
 
   async #pollSafely(): Promise<void> {
@@ -51,4 +66,9 @@ export class PollLoop {
       this.events.error("poll-failed", "poll failed", error);
     }
   }
+}
+
+/** The first multiple of `intervalMs` after `now`. */
+function slotAfter(now: number, intervalMs: number): number {
+  return (Math.floor(now / intervalMs) + 1) * intervalMs;
 }

@@ -1,6 +1,9 @@
-import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { RolewatchError } from "../errors.js";
+
+// Not an ESM import: the ESM view of node:fs reads every export, fs.promises and its streams
+// among them, which then stay loaded for the life of the daemon.
+const { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeSync } = process.getBuiltinModule("node:fs");
 
 export const LOCK_FILE = "lock";
 

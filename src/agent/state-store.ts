@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { isDriftKind } from "../drift/kinds.js";
 import { emptyState, STATE_VERSION, type DriftState, type OpenDrift } from "../drift/state.js";
+
+// Not an ESM import: the ESM view of node:fs reads every export, fs.promises and its streams
+// among them, which then stay loaded for the life of the daemon.
+const { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } = process.getBuiltinModule("node:fs");
 
 export const STATE_FILE = "state.json";
 

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "../clock.js";
-import { cronExpression, NOT_READ_BY, optionsHelp } from "../config.js";
+import { NOT_READ_BY, optionsHelp } from "../config.js";
 import { startDaemon } from "../agent/daemon.js";
 import type { PollLoop } from "../agent/loop.js";
 import { EXIT, type Command, type Io } from "./command.js";
@@ -33,7 +33,7 @@ SIGHUP (Restart=always), so that is how the configuration is read again.
 ${optionsHelp(NOT_READ_BY.run)}`,
     async run(io: Io) {
       const { config, events, http, loop, lock } = await startDaemon({ argv: io.argv, env: io.env, clock });
-      await loop.start(cronExpression(config.poll.intervalMs));
+      await loop.start(config.poll.intervalMs);
       const signal = await io.stopSignal;
       events.agentStopping({ signal });
       await stopWithin(loop, clock, STOP_DEADLINE_MS);

@@ -1,7 +1,9 @@
 /** Parsers for where things are: base URLs, listen addresses, ports, AWS regions. */
-import { isIP, isIPv6 } from "node:net";
 import { accept, number, reject, scalarText, type Parser } from "./parsers.js";
 import { REGION } from "../formats.js";
+
+// Not an ESM import: the ESM view of node:net reads every export (BlockList, SocketAddress).
+const { isIP, isIPv6 } = process.getBuiltinModule("node:net");
 
 export interface BaseUrlOptions {
   readonly protocols: readonly string[];
@@ -54,7 +56,7 @@ export const endpointUrl: Parser<string> = {
   format: (value) => value,
 };
 
-// URL.parse() arrived in Node 20.18; the engines field allows 20.12.
+// URL.parse() arrived in Node 20.18; the engines field allows 20.16.
 function parseUrl(text: string): URL | null {
   try {
     return new URL(text);

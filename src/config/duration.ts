@@ -67,22 +67,6 @@ export const POLL_INTERVALS: readonly number[] = [
   ...EVEN_STEPS.map((n) => n * MINUTE),
 ];
 
-// The node-cron six-field expression (second minute hour day month weekday)
-// that fires every `ms`: 15s -> "*/15 * * * * *", 1m -> "0 * * * * *",
-// 5m -> "0 */5 * * * *". Throws RangeError for an interval outside
-// POLL_INTERVALS (config rejects those first).
-export function cronExpression(ms: number): string {
-  if (!POLL_INTERVALS.includes(ms)) {
-    throw new RangeError(`no even cron schedule for ${formatDuration(ms)}`);
-  }
-  if (ms < MINUTE) return `${step(ms / SECOND)} * * * * *`;
-  return `0 ${step(ms / MINUTE)} * * * *`;
-}
-
-function step(n: number): string {
-  return n === 1 ? "*" : `*/${n}`;
-}
-
 export function duration(minMs: number, maxMs: number): Parser<number> {
   return {
     kind: "value",

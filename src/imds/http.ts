@@ -1,32 +1,30 @@
-import type { IncomingHttpHeaders } from "node:http";
 import { ImdsError } from "../errors.js";
-import { httpExchange, isNetworkErrorCode, NetError } from "../net.js";
+import { isNetworkErrorCode, NetError } from "../net.js";
+import type { ImdsConnection } from "./connection.js";
+import type { Response } from "./response.js";
 
 export interface Exchange {
   method: "GET" | "PUT";
-  url: URL;
-  /** The wire path, for errors: never the full URL with a query. */
+  /** The wire path, also for errors: never a full URL with a query. */
   path: string;
   headers: Record<string, string>;
   timeoutMs: number;
   maxBodyBytes: number;
+  /** The poll's connection, or one for this request alone. */
+  connection: ImdsConnection;
 }
 
 /** `body` is read only on 200; any other status's body is drained unread. */
-export interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+export type Answer = Pick<Response, "status" | "headers" | "body">;
 
 /**
- * One IMDS request over the shared exchange (src/net.ts). Rejects only with
- * ImdsError: "timeout", "unreachable", or "bad-response" (200 body over the cap).
+ * One IMDS request. Rejects only with ImdsError: "timeout", "unreachable", or
+ * "bad-response" (200 body over the cap).
  */
 export async function exchange(x: Exchange): Promise<Answer> {
-  const { method, url, headers, timeoutMs, maxBodyBytes } = x;
+  const { method, path, headers, timeoutMs, maxBodyBytes } = x;
   try {
-    return await httpExchange({ method, url, headers, timeoutMs, maxBodyBytes, readBodies: "200" });
+    return await x.connection.request({ method, path, headers, timeoutMs, maxBodyBytes });
   } catch (error) {
     throw error instanceof NetError ? imdsError(error, x) : error;
   }

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.js";
 import { ImdsError, RolewatchError, type ImdsFailure } from "../errors.js";
 import type { Secret } from "../secret.js";
+import { ImdsConnection, type WireTarget } from "./connection.js";
 import { exchange, type Answer } from "./http.js";
 import { TOKEN_HEADER, TOKEN_PATH, TOKEN_TTL_HEADER, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "./paths.js";
 import { grantedTtl, isValidTtl, parseToken, tokenUseMs, V1_FALLBACK_STATUSES } from "./token.js";
@@ -26,7 +27,9 @@ type Auth = { version: "v2"; token: Secret; refreshAt: number } | { version: "v1
 /**
  * An IMDSv2 session: one token reused until shortly before its TTL ends, a
  * fresh token and one retry on 401, no IMDSv1 unless asked for. A 404 is a
- * value (`null`); everything else that is not 200 is an ImdsError.
+ * value (`null`); everything else that is not 200 is an ImdsError. Requests
+ * made inside `connected()` share one keep-alive connection; any other opens
+ * and closes its own.
  */
 export class ImdsSession implements ImdsReader {
   readonly #base: URL;
@@ -39,10 +42,17 @@ export class ImdsSession implements ImdsReader {
   readonly #onTokenFetch: ImdsSessionOptions["onTokenFetch"];
   #auth: Auth | null = null;
   #pending: Promise<Auth> | null = null;
+  readonly #target: WireTarget;
+  /** Made once; its socket lives only while `connected()` runs. */
+  readonly #connection: ImdsConnection;
+  #users = 0;
 
   constructor(options: ImdsSessionOptions) {
     this.#base = new URL(options.endpoint);
     if (this.#base.protocol !== "http:") throw new RolewatchError("the IMDS endpoint must be an http:// URL");
+    const { hostname, port, host } = this.#base;
+    this.#target = { host: hostname.replace(/^\[(.*)\]$/, "$1"), port: port === "" ? 80 : Number(port), hostHeader: host };
+    this.#connection = new ImdsConnection(this.#target, true);
     this.#ttlSeconds = options.tokenTtlSeconds ?? TOKEN_TTL_MAX;
     if (!isValidTtl(this.#ttlSeconds)) {
       throw new RolewatchError(`the IMDS token TTL must be an integer from ${TOKEN_TTL_MIN} to ${TOKEN_TTL_MAX}`);
@@ -58,6 +68,20 @@ export class ImdsSession implements ImdsReader {
   /** How the last read was made: "v1" means without a token, which the agent reports. */
   get version(): "v1" | "v2" | null {
     return this.#auth?.version ?? null;
+  }
+
+  /**
+   * Runs `reads` with every request on one keep-alive connection, which is
+   * closed, and its close awaited, before this resolves: a poll leaves no
+   * socket open. Calls that overlap share it; the last to end closes it.
+   */
+  async connected<T>(reads: () => Promise<T>): Promise<T> {
+    this.#users++;
+    try {
+      return await reads();
+    } finally {
+      if (--this.#users === 0) await this.#connection.close();
+    }
   }
 
   async get(path: string, endpoint: ImdsEndpointLabel): Promise<string | null> {
@@ -119,18 +143,17 @@ export class ImdsSession implements ImdsReader {
     const started = this.#clock.now();
     const record = (code: ImdsRequestCode) =>
       this.#onRequest?.({ endpoint, code, seconds: (this.#clock.now() - started) / 1000 });
+    // Outside connected(): a connection of this request's own, closed before it settles.
+    const connection = this.#users > 0 ? this.#connection : new ImdsConnection(this.#target, false);
     try {
-      const answer = await exchange({
-        method, path, headers,
-        url: new URL(path, this.#base),
-        timeoutMs: this.#timeoutMs,
-        maxBodyBytes: this.#maxBodyBytes,
-      });
+      const answer = await exchange({ method, path, headers, timeoutMs: this.#timeoutMs, maxBodyBytes: this.#maxBodyBytes, connection });
       record(`${answer.status}`);
       return answer;
     } catch (err) {
       record(err instanceof ImdsError && err.failure === "timeout" ? "timeout" : "error");
       throw err;
+    } finally {
+      if (connection !== this.#connection) await connection.close();
     }
   }
 }

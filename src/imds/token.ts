@@ -1,5 +1,4 @@
 /** The IMDSv2 token's rules (docs/wire.md, IMDSv2 token), apart from the session that applies them. */
-import type { IncomingHttpHeaders } from "node:http";
 import { ImdsError } from "../errors.js";
 import { Secret } from "../secret.js";
 import { TOKEN_PATH, TOKEN_TTL_HEADER, TOKEN_TTL_MAX, TOKEN_TTL_MIN } from "./paths.js";
@@ -14,7 +13,7 @@ export function isValidTtl(seconds: number): boolean {
 }
 
 /** The TTL IMDS echoes is the one granted; without a valid one, assume the request was granted as asked. */
-export function grantedTtl(headers: IncomingHttpHeaders, requested: number): number {
+export function grantedTtl(headers: Readonly<Record<string, string | string[] | undefined>>, requested: number): number {
   const granted = Number(headers[TOKEN_TTL_HEADER]);
   return isValidTtl(granted) ? granted : requested;
 }

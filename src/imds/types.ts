@@ -56,4 +56,6 @@ export type ImdsRequestCode = `${number}` | "timeout" | "error";
 /** What the session needs from IMDS: a body on 200, `null` on 404, an ImdsError otherwise. */
 export interface ImdsReader {
   get(path: string, endpoint: ImdsEndpointLabel): Promise<string | null>;
+  /** Runs `reads` with their requests on one connection, closed before it resolves. */
+  connected<T>(reads: () => Promise<T>): Promise<T>;
 }

@@ -4,14 +4,19 @@
  * http_server_config.http2 is on, exporter-toolkit's default. The same limits hold on each
  * (src/observe/http-limits.ts).
  */
-import { createServer as createHttp, type IncomingMessage, type ServerResponse } from "node:http";
-import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
-import { createServer as createHttps } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { Server, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { HttpLimits } from "../observe/http-limits.js";
 import type { WebConfig } from "./load.js";
 import type { TlsSettings } from "./parse.js";
+
+// Not ESM imports: the ESM view of node:http reads every export, and http.WebSocket loads
+// undici, which then stays loaded (3.4 MiB of RSS on Node 24, npm run bench).
+const { createServer: createHttp } = process.getBuiltinModule("node:http");
+const { createSecureServer } = process.getBuiltinModule("node:http2");
+const { createServer: createHttps } = process.getBuiltinModule("node:https");
 
 export type Request = IncomingMessage | Http2ServerRequest;
 export type Response = ServerResponse | Http2ServerResponse;

@@ -1,21 +1,25 @@
 /**
  * rolewatch's side of the benchmark, in its own process: the harness
- * (run-harness.mjs: `run`'s wiring, polled on a scaled clock) against a
- * simulator on the same time base, measured from outside through /proc; and
- * the real `rolewatch run`, at its own pace, for what it costs while it waits.
+ * (run-harness.mjs: `run`'s wiring, polled on a scaled clock, or on a stepped
+ * one for a simulated week) against a simulator on the same time base,
+ * measured from outside through /proc; and the real `rolewatch run`, at its
+ * own pace, for what it costs while it waits. Both run on the node given
+ * (default this one) with the NODE_OPTIONS given, and read the configuration
+ * file the packages install (packaging/config-yaml.mjs), as the unit does.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { cpuMicros, pause, rssBytes } from "./measure.mjs";
+import { cpuMicros, nodeEnv, pause, rssBytes } from "./measure.mjs";
 
 const dist = new URL("../../dist/", import.meta.url);
-const { scaledClock, systemClock } = await import(new URL("clock.js", dist).href);
+const { ManualClock, scaledClock, systemClock } = await import(new URL("clock.js", dist).href);
 const { defaultScenario, startSimulator } = await import(new URL("sim/index.js", dist).href);
 
 const HARNESS = new URL("run-harness.mjs", import.meta.url).pathname;
+const FLOOR = new URL("floor.mjs", import.meta.url).pathname;
 const MAIN = new URL("main.js", dist).pathname;
 /** Simulated time starts here in every run, so that two runs see the same world. */
 const T0 = Date.parse("2026-11-29T08:00:00Z");
@@ -25,9 +29,19 @@ const SCRAPES = 200;
 
 /** Only what rolewatch should see: no credentials or endpoints of the machine running the benchmark. */
 export function cleanEnv(extra) {
-  const env = {};
-  for (const key of ["PATH", "HOME", "LANG", "TMPDIR"]) if (process.env[key] !== undefined) env[key] = process.env[key];
-  return { ...env, ...extra };
+  return nodeEnv([], extra);
+}
+
+let shippedConfig = null;
+/** /etc/rolewatch/config.yaml as the packages install it (every option commented out), written once. */
+function configFile() {
+  if (shippedConfig) return shippedConfig;
+  const dir = mkdtempSync(join(tmpdir(), "rolewatch-bench-config-"));
+  shippedConfig = join(dir, "config.yaml");
+  const text = execFileSync(process.execPath, [new URL("../../packaging/config-yaml.mjs", import.meta.url).pathname], { encoding: "utf8" });
+  writeFileSync(shippedConfig, text);
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return shippedConfig;
 }
 
 /** A simulator of the field report's world, with `instanceId` as its instance when given. */
@@ -39,33 +53,43 @@ export function simulator(clock, instanceId) {
 
 /**
  * Runs the harness for `cycles` polls with `argv` (rolewatch run flags), one
- * poll interval of simulated time every `paceMs` of real time. Returns RSS at
- * load and at each checkpoint (at those in `gcAt`, also after a full garbage
- * collection, with the live heap), per-poll CPU and wall time, the process's
- * CPU for SCRAPES scrapes of /metrics, and what the simulator answered.
- * `onCheckpoint(cycle)` runs while the harness waits at a checkpoint; what it
- * returns is kept with that checkpoint.
+ * poll interval of simulated time every `paceMs` of real time; or, with
+ * `stepped`, on a manual clock that the harness moves one poll interval
+ * before each poll and the simulator's follows, polls back to back (a
+ * simulated week in minutes). Returns RSS at load and at each checkpoint (at
+ * those in `gcAt`, also after a full garbage collection, with the live heap),
+ * per-poll CPU and wall time, the process's CPU for SCRAPES scrapes of
+ * /metrics, and what the simulator answered. `onCheckpoint(cycle)` runs while
+ * the harness waits at a checkpoint; what it returns is kept with that
+ * checkpoint.
  */
-export async function driveHarness({ cycles, checkpoints, gcAt = [], onCheckpoint = async () => {}, argv = [], nodeArgs = [], pollIntervalMs, paceMs, instanceId }) {
-  const scale = pollIntervalMs / paceMs;
+export async function driveHarness({ cycles, checkpoints, gcAt = [], onCheckpoint = async () => {}, argv = [], node = process.execPath, nodeOptions = [], pollIntervalMs, paceMs, stepped = false, instanceId }) {
+  const scale = stepped ? null : pollIntervalMs / paceMs;
   const r0 = Date.now();
-  const clock = scaledClock(scale, T0);
+  const clock = stepped ? new ManualClock(T0) : scaledClock(scale, T0);
   const sim = await simulator(clock, instanceId);
   const stateDir = mkdtempSync(join(tmpdir(), "rolewatch-bench-"));
-  const child = spawn(process.execPath, [...nodeArgs, HARNESS, "--imds-endpoint", sim.imdsUrl, "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--poll-interval", `${pollIntervalMs / 1000}s`, ...argv], {
-    env: cleanEnv({
+  const flags = ["--config", configFile(), "--imds-endpoint", sim.imdsUrl, "--state-dir", stateDir, "--listen", "127.0.0.1:0", "--poll-interval", `${pollIntervalMs / 1000}s`, ...argv];
+  const child = spawn(node, [HARNESS, ...flags], {
+    env: nodeEnv(nodeOptions, {
       AWS_ENDPOINT_URL: sim.awsUrl,
-      BENCH_CLOCK: JSON.stringify({ scale, t0: T0, r0 }),
+      BENCH_CLOCK: JSON.stringify(stepped ? { stepped: true, t0: T0 } : { scale, t0: T0, r0 }),
       BENCH_CYCLES: String(cycles),
       BENCH_CHECKPOINTS: checkpoints.join(","),
     }),
     stdio: ["pipe", "pipe", "pipe", "pipe"],
   });
   const out = collect(child);
-  const result = { scale, paceMs, rss: [], eventLines: 0 };
+  const result = { scale, paceMs: stepped ? null : paceMs, stepped, rss: [], eventLines: 0 };
   try {
     for await (const line of createInterface({ input: child.stdio[3] })) {
       const message = JSON.parse(line);
+      if (message.tick !== undefined) {
+        // The stepped clock: the simulator's time is the harness's before the poll that follows.
+        clock.set(message.tick);
+        child.stdin.write("go\n");
+        continue;
+      }
       await pause(SETTLE_MS);
       if (message.started) Object.assign(result, { url: message.url, rssLoaded: rssBytes(child.pid) });
       if (message.checkpoint) {
@@ -114,16 +138,38 @@ function parseMetrics(text) {
 }
 
 /**
+ * RSS of floor.mjs after `cycles` polls `paceMs` apart against a simulator:
+ * what a Node poller pays with no library and no rolewatch code, on `node`
+ * with `nodeOptions`, read after SETTLE_MS idle as the harness is.
+ */
+export async function floorRss({ node = process.execPath, nodeOptions = [], cycles, paceMs }) {
+  const sim = await simulator(systemClock);
+  const child = spawn(node, [FLOOR, sim.imdsUrl, String(cycles), String(paceMs)], { env: nodeEnv(nodeOptions), stdio: ["ignore", "pipe", "pipe"] });
+  const out = collect(child);
+  try {
+    await new Promise((resolve, reject) => {
+      createInterface({ input: child.stdout }).on("line", (line) => line === "done" && resolve());
+      child.on("close", (code) => reject(new Error(`floor.mjs exited ${code}: ${out.stderr()}`)));
+    });
+    await pause(SETTLE_MS);
+    return rssBytes(child.pid);
+  } finally {
+    child.kill("SIGKILL");
+    await sim.close();
+  }
+}
+
+/**
  * The real `rolewatch run` (dist/main.js) at its defaults, against a
  * real-time simulator, left running in the background while the benchmark
  * does the rest: its CPU over that time (polls and the waits between them,
  * after its start-up) and its RSS, read from /proc.
  */
-export async function startRealRun({ nodeArgs = [] } = {}) {
+export async function startRealRun({ node = process.execPath, nodeOptions = [] } = {}) {
   const sim = await simulator(systemClock);
   const stateDir = mkdtempSync(join(tmpdir(), "rolewatch-bench-run-"));
-  const child = spawn(process.execPath, [...nodeArgs, MAIN, "run", "--imds-endpoint", sim.imdsUrl, "--state-dir", stateDir, "--listen", "127.0.0.1:0"], {
-    env: cleanEnv({ AWS_ENDPOINT_URL: sim.awsUrl }),
+  const child = spawn(node, [MAIN, "run", "--config", configFile(), "--imds-endpoint", sim.imdsUrl, "--state-dir", stateDir, "--listen", "127.0.0.1:0"], {
+    env: nodeEnv(nodeOptions, { AWS_ENDPOINT_URL: sim.awsUrl }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const out = collect(child);

@@ -18,12 +18,43 @@ const mib = (bytes) => round(bytes / MiB, 1);
 const ms = (micros) => round(micros / 1000, 2);
 const spread = (xs) => ({ min: round(Math.min(...xs)), median: round(median(xs)), max: round(Math.max(...xs)) });
 
+/** Memory, CPU and the week per runtime (the packages' Node first); calls and detection once, as they do not depend on it. */
 export function summarize(raw) {
-  const memory = memoryFigures(raw);
-  const cpu = cpuFigures(raw);
-  const calls = callFigures(raw);
-  const detection = detectionFigures(raw);
-  return { machine: raw.machine, nodeFlags: raw.nodeFlags, memory, cpu, calls, detection };
+  const runtimes = raw.runtimes.map((rt) => ({
+    id: rt.id,
+    label: rt.label,
+    version: rt.version,
+    nodeFlags: rt.nodeFlags,
+    memory: memoryFigures(rt),
+    week: rt.week ? weekFigures(rt.week) : null,
+    cpu: cpuFigures({ ...rt, naive: raw.naive }),
+  }));
+  return { machine: raw.machine, fast: raw.fast, runtimes, calls: callFigures(raw), detection: detectionFigures(raw) };
+}
+
+/**
+ * A simulated week of polls back to back: RSS at each reading, its change from
+ * the first reading (poll 1,000) to the last, and the live heap at both.
+ */
+function weekFigures(week) {
+  const first = week.rss.find((p) => p.cycle >= week.from) ?? week.rss[0];
+  const last = week.rss.at(-1);
+  const live = liveHeap(week.rss);
+  return {
+    polls: week.cycles,
+    days: round((week.cycles * POLL_S) / 86_400, 2),
+    realSeconds: round(week.realSeconds),
+    fromCycle: first.cycle,
+    fromMiB: mib(first.bytes),
+    toCycle: last.cycle,
+    toMiB: mib(last.bytes),
+    changeMiB: mib(last.bytes - first.bytes),
+    maxMiB: mib(Math.max(...week.rss.map((p) => p.bytes))),
+    liveHeap: live,
+    readings: week.rss.map((p) => ({ cycle: p.cycle, MiB: mib(p.bytes) })),
+    pollCpuMs: ms(median(week.perPollCpuMicros.slice(first.cycle))),
+    tokenFetches: week.imds.tokenPuts,
+  };
 }
 
 /**
@@ -33,7 +64,7 @@ export function summarize(raw) {
  * as noise is the larger of RSS_NOISE_MIB and the spread of the readings up
  * to poll 300.
  */
-function memoryFigures({ emptyNodeRss, imports, harness, realRun }) {
+function memoryFigures({ emptyNodeRss, floorRss, imports, harness, realRun }) {
   const empty = median(emptyNodeRss);
   const last = harness.rss.at(-1);
   const at100 = harness.rss.find((p) => p.cycle === 100)?.bytes ?? NaN;
@@ -50,6 +81,8 @@ function memoryFigures({ emptyNodeRss, imports, harness, realRun }) {
     steadyMiB: mib(steady),
     steadyMaxMiB: mib(Math.max(...steadyReadings)),
     ratioToEmpty: round(steady / empty, 2),
+    floorMiB: mib(floorRss),
+    floorRatioToEmpty: round(floorRss / empty, 2),
     growthMiB: mib(steady - at100),
     noiseMiB: round(Math.max(RSS_NOISE_MIB, (Math.max(...early) - Math.min(...early)) / MiB), 1),
     heapUsedMiB: mib(harness.metrics["nodejs_heap_size_used_bytes"] ?? NaN),

@@ -60,14 +60,22 @@ export function mean(xs) {
 
 export const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The environment of a measured node: NODE_OPTIONS as the unit sets it, and nothing of the benchmark's own. */
+export function nodeEnv(nodeOptions = [], extra = {}) {
+  const env = {};
+  for (const key of ["PATH", "HOME", "LANG", "TMPDIR"]) if (process.env[key] !== undefined) env[key] = process.env[key];
+  return { ...env, ...(nodeOptions.length > 0 ? { NODE_OPTIONS: nodeOptions.join(" ") } : {}), ...extra };
+}
+
 /**
  * RSS of an idle Node.js process that has run `code` (an ES module body),
  * read once it has settled. With no code: `node -e "setInterval(()=>{},1e9)"`,
- * the baseline every Node daemon pays. `nodeArgs`: flags for node itself.
+ * the baseline every Node daemon pays. `node`: which node (default this one);
+ * `nodeOptions`: its NODE_OPTIONS.
  */
-export async function idleNodeRss(code = "", { cwd, nodeArgs = [], settleMs = 1000 } = {}) {
-  const args = [...nodeArgs, ...(code ? ["--input-type=module", "-e", `${code}\nsetInterval(()=>{},1e9)`] : ["-e", "setInterval(()=>{},1e9)"])];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], cwd });
+export async function idleNodeRss(code = "", { cwd, node = process.execPath, nodeOptions = [], settleMs = 1000 } = {}) {
+  const args = code ? ["--input-type=module", "-e", `${code}\nsetInterval(()=>{},1e9)`] : ["-e", "setInterval(()=>{},1e9)"];
+  const child = spawn(node, args, { stdio: ["ignore", "ignore", "pipe"], cwd, env: nodeEnv(nodeOptions) });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   try {

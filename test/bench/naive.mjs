@@ -93,6 +93,8 @@ export async function naiveSampler() {
       cycles.push(...taken);
       return taken.map((c) => c.cpuMicros);
     },
+    /** Cycles taken so far. */
+    count: () => cycles.length,
     result() {
       return { cli, cycles, perCycle: callsBetween(before, { imds: sim.stats(), api: sim.apiStats() }, cycles.length) };
     },

@@ -5,11 +5,12 @@
  *
  * It builds the daemon with startDaemon(), as src/cli/run.ts does, from the
  * built modules, and then calls PollLoop.tick(), the function
- * node-cron calls, once per poll interval of a scaled clock (the product's
+ * the schedule calls, once per poll interval of a scaled clock (the product's
  * scaledClock, on the same time base as the simulator's), so that the STS and
  * control-plane cadences, the credential rotations and the token TTL happen at
  * their rates in simulated time. Only the trigger differs from `run`: a paced
- * loop instead of a cron schedule, which cannot fire more than once a second.
+ * loop of its own instead of PollLoop.start's sleeps, so that each poll's CPU
+ * can be measured apart and the harness can wait at a checkpoint.
  *
  *   BENCH_CLOCK='{"scale":750,"t0":…,"r0":…}' BENCH_CYCLES=1000 BENCH_CHECKPOINTS=100,1000 \
  *     node test/bench/run-harness.mjs [rolewatch run flags]   3>report
@@ -29,7 +30,7 @@ const dist = new URL("../../dist/", import.meta.url);
 const load = (path) => import(new URL(path, dist).href);
 // The modules `rolewatch run` loads, run.js itself included, so that the module graph in memory is the same.
 await load("cli/run.js");
-const { scaledClock } = await load("clock.js");
+const { ManualClock, scaledClock } = await load("clock.js");
 const { startDaemon } = await load("agent/daemon.js");
 
 const REPORT_FD = 3;
@@ -68,11 +69,11 @@ async function fullGc() {
 
 const shared = JSON.parse(process.env.BENCH_CLOCK ?? "null");
 if (!shared) throw new Error("BENCH_CLOCK is not set");
-const clock = scaledClock(shared.scale, shared.t0 + (Date.now() - shared.r0) * shared.scale);
+const clock = shared.stepped ? new ManualClock(shared.t0) : scaledClock(shared.scale, shared.t0 + (Date.now() - shared.r0) * shared.scale);
 const cycles = Number(process.env.BENCH_CYCLES ?? 1000);
 const checkpoints = new Set((process.env.BENCH_CHECKPOINTS ?? "").split(",").filter(Boolean).map(Number));
 
-// The daemon as `rolewatch run` builds it (src/agent/daemon.ts), ticked here instead of by cron.
+// The daemon as `rolewatch run` builds it (src/agent/daemon.ts), ticked here instead of by its schedule.
 const { config, agent, http, loop } = await startDaemon({ argv: process.argv.slice(2), env: process.env, clock });
 
 report({ started: true, url: http.url, pid: process.pid, pollIntervalMs: config.poll.intervalMs });
@@ -88,10 +89,16 @@ let pausedMicros = 0; // while the benchmark reads /proc and /metrics at a check
 let last = -Infinity;
 let paused = true;
 for (let cycle = 1; cycle <= cycles; cycle++) {
-  // The next time on the interval's grid, as a cron schedule fires; a time missed while a poll ran is skipped, as node-cron's noOverlap does.
+  // The next time on the interval's grid, as the schedule polls; a time missed while a poll ran is skipped, as the schedule skips it.
   const next = Math.max(last + interval, Math.ceil(clock.now() / interval) * interval);
   if (!paused) skipped += (next - last) / interval - 1;
-  if (next > clock.now()) await clock.sleep(next - clock.now());
+  if (shared.stepped) {
+    clock.set(next);
+    report({ tick: next });
+    await resume();
+  } else if (next > clock.now()) {
+    await clock.sleep(next - clock.now());
+  }
   last = next;
   const before = process.cpuUsage();
   const started = performance.now();

@@ -11,6 +11,8 @@ export interface Seen {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** The client's port: requests with the same one came over one connection. */
+  port: number | undefined;
 }
 
 /** Returns true when it answered the request itself. */
@@ -48,7 +50,7 @@ export async function startFakeImds(options: FakeImdsOptions = {}): Promise<Fake
     },
   };
   const server = createServer((req, res) => {
-    const seen = { method: req.method ?? "", path: req.url ?? "", headers: req.headers };
+    const seen = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, port: req.socket.remotePort };
     fake.seen.push(seen);
     if (fake.override?.(req, res, seen)) return;
     if (req.method === "PUT" && req.url === "/latest/api/token") {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { readIdentity, readImds } from "../../src/imds/read.js";
 import { ImdsSession } from "../../src/imds/session.js";
-import { caught, startFakeImds, type FakeImds } from "./loopback.js";
+import { caught, expectSocketsBackTo, openSockets, startFakeImds, type FakeImds, type FakeImdsOptions } from "./loopback.js";
 
 const INFO_PATH = "/latest/meta-data/iam/info";
 const LIST_PATH = "/latest/meta-data/iam/security-credentials/";
@@ -32,10 +32,64 @@ afterEach(async () => {
   await fake.close();
 });
 
-async function session(routes: Record<string, string>): Promise<ImdsSession> {
-  fake = await startFakeImds({ routes });
+async function session(routes: Record<string, string>, options: FakeImdsOptions = {}): Promise<ImdsSession> {
+  fake = await startFakeImds({ routes, ...options });
   return new ImdsSession({ endpoint: fake.url, clock: new ManualClock() });
 }
+
+const ROUTES = { [INFO_PATH]: INFO, [LIST_PATH]: "RedRole", [ROLE_PATH]: CREDENTIALS };
+
+describe("readImds connections", () => {
+  it("makes the token PUT and the three reads of a poll on one connection where the server keeps it, closed when the read returns", async () => {
+    const imds = await session(ROUTES);
+    const baseline = openSockets();
+    await readImds(imds);
+    expect(fake.seen.map((s) => `${s.method} ${s.path}`)).toEqual(["PUT /latest/api/token", `GET ${INFO_PATH}`, `GET ${LIST_PATH}`, `GET ${ROLE_PATH}`]);
+    expect(new Set(fake.seen.map((s) => s.port)).size).toBe(1);
+    expect(fake.seen.every((s) => s.headers.connection === "keep-alive")).toBe(true);
+    // The client's end is closed before readImds resolves; the server's end follows it.
+    expect(openSockets()).toBeLessThanOrEqual(baseline + 1);
+    await expectSocketsBackTo(baseline);
+  });
+
+  it("opens a new connection for each poll: none is kept between polls", async () => {
+    const imds = await session(ROUTES);
+    const baseline = openSockets();
+    for (let poll = 0; poll < 3; poll++) {
+      await readImds(imds);
+      await expectSocketsBackTo(baseline);
+    }
+    const ports = fake.seen.filter((s) => s.method === "GET").map((s) => s.port);
+    expect(ports).toHaveLength(9);
+    expect(new Set(ports).size).toBe(3);
+    expect(new Set(ports.slice(0, 3)).size).toBe(1);
+  });
+
+  it("opens a new connection for the next read when the server closes each one (Connection: close), as IMDS does", async () => {
+    const imds = await session(ROUTES, { override: (_req, res) => { res.setHeader("connection", "close"); return false; } });
+    const baseline = openSockets();
+    expect(await readImds(imds)).toMatchObject({ role: "RedRole" });
+    expect(new Set(fake.seen.map((s) => s.port)).size).toBe(4);
+    await expectSocketsBackTo(baseline);
+  });
+
+  it("sends a read again on a new connection when the server closed the kept one before answering it", async () => {
+    const answered = new Map<number | undefined, number>();
+    const imds = await session(ROUTES, {
+      override: (req, _res, seen) => {
+        const n = (answered.get(seen.port) ?? 0) + 1;
+        answered.set(seen.port, n);
+        // The second request on the first connection: the server has just given up on it.
+        if (answered.size === 1 && n === 2) return !!req.socket.destroy();
+        return false;
+      },
+    });
+    const baseline = openSockets();
+    expect(await readImds(imds)).toMatchObject({ role: "RedRole", info: { instanceProfileArn: expect.stringContaining("MyInPr") } });
+    expect(new Set(fake.seen.map((s) => s.port)).size).toBe(2);
+    await expectSocketsBackTo(baseline);
+  });
+});
 
 describe("readImds", () => {
   it("reads the profile, the role and its credentials, in that order", async () => {

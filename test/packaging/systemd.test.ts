@@ -14,11 +14,12 @@ function setting(text: string, key: string): string[] {
   return [...text.matchAll(new RegExp(`^${key}=(.*)$`, "gm"))].map((m) => m[1]!);
 }
 
-// The agent's unit, and the account exporter's, hardened alike.
+// The agent's unit, and the account exporter's, hardened alike. Only the agent's heap is sized:
+// it holds one instance's answers, while the exporter holds a whole account's listing.
 describe.each([
-  { name: "rolewatch.service", command: "run" },
-  { name: "rolewatch-account.service", command: "account" },
-])("systemd/$name", ({ name, command }) => {
+  { name: "rolewatch.service", command: "run", nodeOptions: "--jitless --disable-sigusr1 --max-semi-space-size=1 --max-old-space-size=24" },
+  { name: "rolewatch-account.service", command: "account", nodeOptions: "--jitless --disable-sigusr1" },
+])("systemd/$name", ({ name, command, nodeOptions }) => {
   const UNIT = join(REPO, "systemd", name);
   const unit = readFileSync(UNIT, "utf8");
 
@@ -48,9 +49,9 @@ describe.each([
     expect(Number(level![1])).toBeLessThanOrEqual(1.5);
   });
 
-  it("runs V8 without its JIT, which MemoryDenyWriteExecute= would kill", () => {
+  it("runs V8 without its JIT, which MemoryDenyWriteExecute= would kill, and with the heap the command needs", () => {
     expect(setting(unit, "MemoryDenyWriteExecute")).toEqual(["yes"]);
-    expect(setting(unit, "Environment")).toEqual(['"NODE_OPTIONS=--jitless --disable-sigusr1"']);
+    expect(setting(unit, "Environment")).toEqual([`"NODE_OPTIONS=${nodeOptions}"`]);
   });
 
   it("names its documentation: the installed man page and the README", () => {
@@ -72,8 +73,10 @@ describe.each([
 
 describe("the two units", () => {
   it("share every hardening directive", () => {
+    // The agent's heap sizes are not hardening: every other node flag, --jitless and --disable-sigusr1, is shared.
     const sandbox = (name: string) => readFileSync(join(REPO, "systemd", name), "utf8").split("[Service]")[1]!.split("\n")
-      .filter((l) => /^(No|Capability|Ambient|Protect|Private|Restrict|Lock|Remove|Keyring|Device|SystemCall|MemoryDeny|LimitCORE|Environment|DynamicUser|UMask)/.test(l));
+      .filter((l) => /^(No|Capability|Ambient|Protect|Private|Restrict|Lock|Remove|Keyring|Device|SystemCall|MemoryDeny|LimitCORE|Environment|DynamicUser|UMask)/.test(l))
+      .map((l) => l.replace(/ --max-(?:semi|old)-space-size=\d+/g, ""));
     expect(sandbox("rolewatch-account.service")).toEqual(sandbox("rolewatch.service"));
   });
 });
