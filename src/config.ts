@@ -5,13 +5,14 @@
  */
 import { ConfigError } from "./errors.js";
 import { readEnvSettings, type Env } from "./config/env.js";
-import { readYamlSettings, type Setting } from "./config/file.js";
+import { readFileOrNull, readYamlSettings, type Setting } from "./config/file.js";
 import { parseFlags, type FlagSpecs, type FlagValues } from "./config/flags.js";
 import { DEFAULT_CONFIG_FILE, OPTIONS, readersOf, type LogLevel, type OptionValues } from "./config/options.js";
 import { CONFIG_FLAGS, flagSettings, flagSources, merge, parseSettings, sourcesOf, type Layer, type Sources } from "./config/resolve.js";
 
 export type { OptionKey, OptionValues } from "./config/options.js";
 export type { Sources } from "./config/resolve.js";
+export { readFileOrNull };
 export {
   duration, durationOneOf, formatDuration, parseDuration, POLL_INTERVALS, seconds,
 } from "./config/duration.js";
@@ -22,10 +23,6 @@ export {
 } from "./config/options.js";
 export { bool, number, oneOf, optional, path, type Parsed, type Parser } from "./config/parsers.js";
 export { baseUrl, listenAddress, port, region, type ListenAddress } from "./config/address.js";
-
-// Not an ESM import: the ESM view of node:fs reads every export, fs.promises and its streams
-// among them, which then stay loaded for the life of the daemon.
-const { readFileSync } = process.getBuiltinModule("node:fs");
 
 export interface Config {
   imds: { endpoint: string; tokenTtlSeconds: number; timeoutMs: number; allowV1: boolean };
@@ -145,15 +142,6 @@ function readConfigFile(path: string, explicitly: string | null, readFile: ReadF
   }
   if (text === null && explicitly !== null) problems.push(`config file ${path} (from ${explicitly}) does not exist`);
   return text;
-}
-
-export function readFileOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
 }
 
 function toConfig(v: OptionValues, configFile: string | null): Config {

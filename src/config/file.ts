@@ -106,3 +106,17 @@ function childrenOf(section: string): string {
 function showKey(key: unknown): string {
   return yaml().isNode(key) ? key.toString() : String(key);
 }
+
+// Not an ESM import: the ESM view of node:fs reads every export, fs.promises and its streams
+// among them, which then stay loaded for the life of the daemon.
+const { readFileSync } = process.getBuiltinModule("node:fs");
+
+/** A file's text, or null when it does not exist. */
+export function readFileOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
