@@ -54,10 +54,8 @@ describe.each([
     expect(setting(unit, "Environment")).toEqual([`"NODE_OPTIONS=${nodeOptions}"`]);
   });
 
-  it("names its documentation: the installed man page and the README", () => {
-    const { homepage } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { homepage: string };
-    expect(homepage).toMatch(/^https:\/\/\S+#readme$/);
-    expect(setting(unit, "Documentation")).toEqual([`man:rolewatch(1) ${homepage}`]);
+  it("names its documentation as installed on the host: the man page and the README the packages carry", () => {
+    expect(setting(unit, "Documentation")).toEqual(["man:rolewatch(1) file:///usr/share/doc/rolewatch/README.md"]);
   });
 
   it("dumps no core, which would hold the credentials", () => {
