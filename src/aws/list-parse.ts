@@ -5,12 +5,12 @@
  * never reaches a label, and the API's cycle fails instead.
  */
 import {
-  ACCESS_KEY_ID, ASSOCIATION_ID, INSTANCE_ID, PROFILE_ARN, PROFILE_ID, PROFILE_NAME, ROLE_ARN, ROLE_ID, ROLE_NAME, SECRET_KEY, SESSION_TOKEN,
+  ACCESS_KEY_ID, INSTANCE_ID, PROFILE_ARN, PROFILE_ID, PROFILE_NAME, ROLE_ARN, ROLE_ID, ROLE_NAME, SECRET_KEY, SESSION_TOKEN,
 } from "../formats.js";
 import { Secret } from "../secret.js";
-import { ASSOCIATION_STATES, element, expectRoot, formatted, required, ShapeError, type AssociationState, type ProfileRole } from "./parse.js";
+import { associationItems, associationOf, element, expectRoot, formatted, ShapeError, type AssociationView, type ProfileRole } from "./parse.js";
 import type { SigningCredentials } from "./sigv4.js";
-import { child, childrenNamed, textOf, type XmlElement } from "./xml.js";
+import { childrenNamed, textOf, type XmlElement } from "./xml.js";
 
 /** IAM's Marker: `[\u0020-\u00FF]+`, 1 to 320 characters (IAM API Reference, ListInstanceProfiles). */
 const MARKER = /^[\u0020-\u00ff]{1,320}$/;
@@ -50,31 +50,15 @@ export function parseProfilePage(root: XmlElement): ProfilePage {
   return { profiles, marker: truncated === "true" ? formatted(result, "Marker", MARKER) : null };
 }
 
-export interface ListedAssociation {
+/** An association as the unfiltered list gives it: the instance's id besides (src/aws/parse.ts, associationOf). */
+export interface ListedAssociation extends AssociationView {
   instanceId: string;
-  associationId: string;
-  /** The associated instance profile's ARN and id. */
-  arn: string;
-  id: string;
-  state: AssociationState;
 }
 
 /** docs/wire.md, EC2 DescribeIamInstanceProfileAssociations: every association of the region, paged by `nextToken`. */
 export function parseAssociationPage(root: XmlElement): { associations: ListedAssociation[]; nextToken: string | null } {
-  const response = expectRoot(root, "DescribeIamInstanceProfileAssociations");
-  const set = child(response, "iamInstanceProfileAssociationSet");
-  const associations = (set ? childrenNamed(set, "item") : []).map((item) => {
-    const profile = element(item, "iamInstanceProfile");
-    const state = required(item, "state");
-    if (!(ASSOCIATION_STATES as readonly string[]).includes(state)) throw new ShapeError("<state> is not an association state");
-    return {
-      instanceId: formatted(item, "instanceId", INSTANCE_ID),
-      associationId: formatted(item, "associationId", ASSOCIATION_ID),
-      arn: formatted(profile, "arn", PROFILE_ARN),
-      id: formatted(profile, "id", PROFILE_ID),
-      state: state as AssociationState,
-    };
-  });
+  const { response, items } = associationItems(root);
+  const associations = items.map((item) => ({ instanceId: formatted(item, "instanceId", INSTANCE_ID), ...associationOf(item) }));
   const token = textOf(response, "nextToken");
   if (token === undefined || token === "") return { associations, nextToken: null };
   if (!NEXT_TOKEN.test(token)) throw new ShapeError("<nextToken> is not printable text of at most 1024 characters");

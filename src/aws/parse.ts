@@ -105,20 +105,28 @@ export interface AssociationView {
 
 /** docs/wire.md, EC2 DescribeIamInstanceProfileAssociations: the list element is `iamInstanceProfileAssociationSet`, paged by `nextToken`. */
 export function parseAssociations(root: XmlElement): { associations: AssociationView[]; nextToken: string | null } {
+  const { response, items } = associationItems(root);
+  return { associations: items.map(associationOf), nextToken: textOf(response, "nextToken") || null };
+}
+
+/** The response element of DescribeIamInstanceProfileAssociations and its association items. */
+export function associationItems(root: XmlElement): { response: XmlElement; items: XmlElement[] } {
   const response = expectRoot(root, "DescribeIamInstanceProfileAssociations");
   const set = child(response, "iamInstanceProfileAssociationSet");
-  const associations = (set ? childrenNamed(set, "item") : []).map((item) => {
-    const profile = element(item, "iamInstanceProfile");
-    const state = required(item, "state");
-    if (!(ASSOCIATION_STATES as readonly string[]).includes(state)) throw new ShapeError("<state> is not an association state");
-    return {
-      associationId: formatted(item, "associationId", ASSOCIATION_ID),
-      arn: formatted(profile, "arn", PROFILE_ARN),
-      id: formatted(profile, "id", PROFILE_ID),
-      state: state as AssociationState,
-    };
-  });
-  return { associations, nextToken: textOf(response, "nextToken") || null };
+  return { response, items: set ? childrenNamed(set, "item") : [] };
+}
+
+/** One association item, every value format-checked. */
+export function associationOf(item: XmlElement): AssociationView {
+  const profile = element(item, "iamInstanceProfile");
+  const state = required(item, "state");
+  if (!(ASSOCIATION_STATES as readonly string[]).includes(state)) throw new ShapeError("<state> is not an association state");
+  return {
+    associationId: formatted(item, "associationId", ASSOCIATION_ID),
+    arn: formatted(profile, "arn", PROFILE_ARN),
+    id: formatted(profile, "id", PROFILE_ID),
+    state: state as AssociationState,
+  };
 }
 
 /**
