@@ -1,16 +1,12 @@
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { cleanEnv, MAIN } from "../support/cli.js";
-import { REPO } from "./packages.js";
-
-// The unit's node flags, on the Node.js the packages bring (packaging/node-runtime.sh).
-const UNIT_FLAGS = /^Environment="NODE_OPTIONS=([^"]*)"$/m.exec(readFileSync(join(REPO, "systemd/rolewatch.service"), "utf8"))?.[1] ?? "";
-const ARCH = ({ x64: "x64", arm64: "arm64" } as Record<string, string>)[process.arch];
+import { ARCH, shippedNode, UNIT_FLAGS } from "./shipped-node.js";
 
 /** `rolewatch run` with NODE_OPTIONS, sent SIGUSR1 once it has started; then what it wrote to stderr, and its exit code. */
 async function runAndSignal(node: string, nodeOptions: string, sim: Simulator): Promise<{ stderr: string; code: number | null }> {
@@ -34,9 +30,7 @@ describe("the unit's node flags, on the runtime the packages bring", () => {
   let sim: Simulator;
   beforeAll(async () => {
     if (ARCH === undefined) return;
-    const fetched = spawnSync("bash", [join(REPO, "packaging/node-runtime.sh"), ARCH], { encoding: "utf8" });
-    if (fetched.status !== 0) throw new Error(`packaging/node-runtime.sh ${ARCH} failed:\n${fetched.stderr}`);
-    node = fetched.stdout.trim();
+    node = shippedNode(ARCH);
     sim = await startSimulator({ awsPort: 0 });
   }, 300_000);
   afterAll(() => sim?.close());

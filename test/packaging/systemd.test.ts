@@ -17,7 +17,7 @@ function setting(text: string, key: string): string[] {
 // The agent's unit, and the account exporter's, hardened alike. Only the agent's heap is sized:
 // it holds one instance's answers, while the exporter holds a whole account's listing.
 describe.each([
-  { name: "rolewatch.service", command: "run", nodeOptions: "--jitless --disable-sigusr1 --max-semi-space-size=1 --max-old-space-size=24" },
+  { name: "rolewatch.service", command: "run", nodeOptions: "--jitless --disable-sigusr1 --max-semi-space-size=1 --max-old-space-size=16" },
   { name: "rolewatch-account.service", command: "account", nodeOptions: "--jitless --disable-sigusr1" },
 ])("systemd/$name", ({ name, command, nodeOptions }) => {
   const UNIT = join(REPO, "systemd", name);
