@@ -67,8 +67,15 @@ const FULL_CHECKPOINTS = FAST ? [10, 20] : every(50, FULL_CYCLES);
 const WEEK_FROM = Math.min(1000, WEEK_POLLS);
 const WEEK_CHECKPOINTS = [...new Set([WEEK_FROM, ...every(FAST ? 500 : 24 * 240, WEEK_POLLS), WEEK_POLLS])].sort((a, b) => a - b);
 
-/** Each dependency `run` loads, alone in an idle Node process; then all of `run`'s modules. */
+/**
+ * What any such agent must load, alone in an idle Node process: TLS for the
+ * signed AWS calls, and the builtins of the floor (floor.mjs). Then each
+ * dependency `run` loads, alone; then all of `run`'s modules.
+ */
+const BUILTINS = `process.getBuiltinModule("node:https"); process.getBuiltinModule("node:crypto"); process.getBuiltinModule("node:http").createServer().listen(0, "127.0.0.1")`;
 const IMPORTS = {
+  "node:https (TLS), nothing else": `process.getBuiltinModule("node:https")`,
+  "the floor's builtins, an idle HTTP server, no poll": BUILTINS,
   "prom-client": `await import("prom-client")`,
   pino: `await import("pino")`,
   yaml: `await import("yaml")`,
