@@ -37,7 +37,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import os from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { driveHarness, floorRss, startRealRun } from "./daemon.mjs";
+import { driveHarness, floorRun, startRealRun } from "./daemon.mjs";
 import { detectionTrials, worstCases } from "./detect.mjs";
 import { callsPerHour } from "./fake-time.mjs";
 import { round } from "./figures.mjs";
@@ -106,7 +106,7 @@ async function onRuntime(rt, naive, week) {
     for (const [module, code] of Object.entries(IMPORTS)) out[module] = await idleNodeRss(code, { cwd: repo, ...where });
     return out;
   });
-  r.floorRss = await step(name(`floor: ${CYCLES} polls of a Node process with no library and no rolewatch code`), () => floorRss({ ...where, cycles: CYCLES, paceMs: PACE_MS }));
+  r.floor = await step(name(`floor: ${CYCLES} polls of a Node process with no library and no rolewatch code`), () => floorRun({ ...where, cycles: CYCLES, paceMs: PACE_MS }));
   r.harness = await step(name(`harness, defaults, ${CYCLES} polls, a naive cycle every 50`), () =>
     driveHarness({
       ...where, cycles: CYCLES, checkpoints: CHECKPOINTS, gcAt: [100, CYCLES].filter((c) => c <= CYCLES), pollIntervalMs: 15_000, paceMs: PACE_MS,

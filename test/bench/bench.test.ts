@@ -20,7 +20,7 @@ interface Runtime {
   nodeFlags: { args: string[]; from: string };
   memory: { emptyNodeMiB: number; steadyMiB: number; ratioToEmpty: number };
   week: { polls: number; fromMiB: number; toMiB: number; readings: unknown[] } | null;
-  cpu: { pollImdsOnlyMs: number; idleMsPerSecond: number };
+  cpu: { pollImdsOnlyMs: number; floorPollMs: number; idleMsPerSecond: number };
 }
 
 describe("npm run bench", () => {
@@ -44,6 +44,8 @@ describe("npm run bench", () => {
       expect(rt.memory.emptyNodeMiB).toBeGreaterThan(10);
       expect(rt.memory.ratioToEmpty).toBeCloseTo(rt.memory.steadyMiB / rt.memory.emptyNodeMiB, 1);
       expect(rt.cpu.pollImdsOnlyMs).toBeGreaterThan(0);
+      // The floor's own poll, measured in the floor process: three GETs by hand cost some CPU, never nothing.
+      expect(rt.cpu.floorPollMs).toBeGreaterThan(0);
     }
     expect(shipped?.week?.polls).toBe(1500);
     expect(shipped?.week?.readings.length).toBeGreaterThan(1);

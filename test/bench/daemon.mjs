@@ -138,21 +138,22 @@ function parseMetrics(text) {
 }
 
 /**
- * RSS of floor.mjs after `cycles` polls `paceMs` apart against a simulator:
- * what a Node poller pays with no library and no rolewatch code, on `node`
- * with `nodeOptions`, read after SETTLE_MS idle as the harness is.
+ * floor.mjs, `cycles` polls `paceMs` apart against a simulator: what a Node
+ * poller pays with no library and no rolewatch code, on `node` with
+ * `nodeOptions`. Its RSS (`bytes`), read after SETTLE_MS idle as the
+ * harness's is, and the CPU of each of its polls (`pollCpuMicros`).
  */
-export async function floorRss({ node = process.execPath, nodeOptions = [], cycles, paceMs }) {
+export async function floorRun({ node = process.execPath, nodeOptions = [], cycles, paceMs }) {
   const sim = await simulator(systemClock);
   const child = spawn(node, [FLOOR, sim.imdsUrl, String(cycles), String(paceMs)], { env: nodeEnv(nodeOptions), stdio: ["ignore", "pipe", "pipe"] });
   const out = collect(child);
   try {
-    await new Promise((resolve, reject) => {
-      createInterface({ input: child.stdout }).on("line", (line) => line === "done" && resolve());
+    const pollCpuMicros = await new Promise((resolve, reject) => {
+      createInterface({ input: child.stdout }).on("line", (line) => line.startsWith("done ") && resolve(JSON.parse(line.slice(5))));
       child.on("close", (code) => reject(new Error(`floor.mjs exited ${code}: ${out.stderr()}`)));
     });
     await pause(SETTLE_MS);
-    return rssBytes(child.pid);
+    return { bytes: rssBytes(child.pid), pollCpuMicros };
   } finally {
     child.kill("SIGKILL");
     await sim.close();

@@ -64,7 +64,8 @@ function weekFigures(week) {
  * as noise is the larger of RSS_NOISE_MIB and the spread of the readings up
  * to poll 300.
  */
-function memoryFigures({ emptyNodeRss, floorRss, imports, harness, realRun }) {
+function memoryFigures({ emptyNodeRss, floor, imports, harness, realRun }) {
+  const floorRss = floor.bytes;
   const empty = median(emptyNodeRss);
   const last = harness.rss.at(-1);
   const at100 = harness.rss.find((p) => p.cycle === 100)?.bytes ?? NaN;
@@ -133,7 +134,7 @@ function pairedRatio(blockList, statistic) {
   return ratios.length ? { median: round(median(ratios), 0), each: ratios.map((x) => round(x, 0)) } : null;
 }
 
-function cpuFigures({ harness, fullCycles, realRun, naive }) {
+function cpuFigures({ harness, fullCycles, realRun, naive, floor }) {
   // The second half: past the warm-up (V8 compiling hot paths, sizing its heap), as in a daemon that runs for days.
   const steadyBlocks = blocks(harness, harness.cycles / 2 + 1);
   const warmup = blocks(harness, 101).filter((b) => b.cycle <= harness.cycles / 2).flatMap((b) => b.polls);
@@ -152,6 +153,7 @@ function cpuFigures({ harness, fullCycles, realRun, naive }) {
   return {
     steadyFromPoll: harness.cycles / 2 + 1,
     pollImdsOnlyMs: ms(median(steady)),
+    floorPollMs: ms(median(floor.pollCpuMicros.slice(floor.pollCpuMicros.length / 2))),
     pollAverageMs: ms(pollMean),
     pollAverageBeforeMs: ms(mean(warmup)),
     pollP99Ms: ms(quantile(steady, 0.99)),

@@ -10,7 +10,8 @@
  *
  *   node test/bench/floor.mjs IMDS_URL CYCLES PACE_MS
  *
- * Prints "done" once its polls are done, then idles until killed.
+ * Prints "done" and the CPU time of each poll (user + system, microseconds,
+ * as JSON) once its polls are done, then idles until killed.
  */
 const { createServer } = process.getBuiltinModule("node:http");
 process.getBuiltinModule("node:https");
@@ -47,11 +48,15 @@ function exchange(request) {
 
 const token = await exchange(`PUT /latest/api/token HTTP/1.1\r\nHost: ${host}\r\nX-aws-ec2-metadata-token-ttl-seconds: 21600\r\nContent-Length: 0\r\n\r\n`);
 const gets = PATHS.map((path) => `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nX-aws-ec2-metadata-token: ${token}\r\n\r\n`);
+const cpuMicros = [];
 for (let i = 0; i < Number(cycles); i++) {
+  const before = process.cpuUsage();
   let credentials = "";
   for (const get of gets) credentials = await exchange(get);
   createHmac("sha256", credentials ?? "").update(String(i)).digest("hex");
+  const used = process.cpuUsage(before);
+  cpuMicros.push(used.user + used.system);
   await new Promise((resolve) => setTimeout(resolve, Number(pace)));
 }
-process.stdout.write("done\n");
+process.stdout.write(`done ${JSON.stringify(cpuMicros)}\n`);
 setInterval(() => {}, 1e9);

@@ -89,6 +89,7 @@ function runtimeRows(runtimes) {
     ...Object.keys(first.importsAboveEmptyMiB).map((name) => [`  + ${name}, alone in an idle Node`, ...m((x) => `+${x.importsAboveEmptyMiB[name]} MiB`)]),
     ["CPU (user + system)", ...each(() => "")],
     [`  rolewatch poll, IMDS only (median of polls ${runtimes[0].cpu.steadyFromPoll} on)`, ...c((x) => `${x.pollImdsOnlyMs} ms`)],
+    [`  floor: test/bench/floor.mjs poll, its three GETs (median of the second half)`, ...c((x) => `${x.floorPollMs} ms`)],
     ["  rolewatch poll, average at defaults (STS, IAM, EC2 amortized)", ...c((x) => `${x.pollAverageMs} ms`)],
     ["  p99 of those / average of polls 101 to 500", ...c((x) => `${x.pollP99Ms} / ${x.pollAverageBeforeMs} ms`)],
     ["  rolewatch full cycle (IMDS, STS, IAM, EC2)", ...c((x) => `${x.fullCycleMs} ms`)],
