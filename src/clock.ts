@@ -62,13 +62,44 @@ export class ManualClock implements Clock {
 }
 
 /**
- * A deadline in real time, whatever the Clock: `expire` runs after `ms`
- * unless the function returned is called first. For sockets, whose timeouts
- * are real time; lighter than an AbortSignal.timeout per request.
+ * A deadline in real time, whatever the Clock, set again for each request of
+ * a connection: after `set(ms, expire)`, `expire` runs once `ms` have passed
+ * unless `clear()` comes first. For sockets, whose timeouts are real time.
+ * One timer is kept and refreshed rather than one made and cleared per
+ * request: a poll's three cost 0.2 ms of its CPU on an interpreted
+ * (--jitless) Node 24. Unref'd: the socket it guards keeps the process alive.
  */
-export function realDeadline(ms: number, expire: () => void): () => void {
-  const timer = setTimeout(expire, ms);
-  return () => clearTimeout(timer);
+export class RealDeadline {
+  #timer: NodeJS.Timeout | null = null;
+  #ms = 0;
+  #expire: (() => void) | null = null;
+
+  set(ms: number, expire: () => void): void {
+    this.#expire = expire;
+    if (this.#timer !== null && this.#ms === ms) {
+      this.#timer.refresh();
+      return;
+    }
+    this.stop();
+    this.#expire = expire;
+    this.#ms = ms;
+    this.#timer = setTimeout(() => {
+      const due = this.#expire;
+      this.#expire = null;
+      due?.();
+    }, ms).unref();
+  }
+
+  /** Nothing runs when the time comes; the timer stays, to be set again. */
+  clear(): void {
+    this.#expire = null;
+  }
+
+  stop(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#expire = null;
+  }
 }
 
 function realSleep(ms: number, signal?: AbortSignal): Promise<void> {

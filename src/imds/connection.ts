@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { realDeadline } from "../clock.js";
+import { RealDeadline } from "../clock.js";
 import { NetError } from "../net.js";
 import { MalformedResponse, ResponseReader, type Response } from "./response.js";
 
@@ -40,6 +40,7 @@ export class ImdsConnection {
   #wire: Wire | null = null;
   #closed: Promise<void>[] = [];
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #deadline = new RealDeadline();
 
   /** `keepAlive` false: each request on a socket of its own, closed after it. */
   constructor(private readonly target: WireTarget, private readonly keepAlive: boolean) {}
@@ -52,6 +53,7 @@ export class ImdsConnection {
 
   /** Destroys the socket, if any, and resolves once every socket this made is closed. */
   async close(): Promise<void> {
+    this.#deadline.stop();
     this.#wire?.socket.destroy();
     this.#wire = null;
     const closing = this.#closed;
@@ -100,7 +102,7 @@ export class ImdsConnection {
       const settle = (outcome: () => void, keep: boolean) => {
         if (wire.exchange !== exchange) return;
         wire.exchange = null;
-        clearDeadline();
+        this.#deadline.clear();
         if (!keep) {
           wire.socket.destroy();
           if (this.#wire === wire) this.#wire = null;
@@ -131,7 +133,7 @@ export class ImdsConnection {
         error: (error) => broken(error.code, error),
       };
       wire.exchange = exchange;
-      const clearDeadline = realDeadline(r.timeoutMs, () => fail(new NetError("timeout")));
+      this.#deadline.set(r.timeoutMs, () => fail(new NetError("timeout")));
       wire.socket.write(head);
     });
   }

@@ -90,6 +90,27 @@ describe("ImdsConnection against a hostile server", () => {
     await connection.close();
   });
 
+  it("gives each request on a kept socket a deadline of its own, from its own start", async () => {
+    // The first answered late, the second never: the second still has its whole deadline, and no more.
+    const raw = await startRaw((socket, _head, n) => void (raw.connections[n]!.length === 1 && setTimeout(() => socket.write(OK), 150)));
+    const connection = new ImdsConnection(raw.target, true);
+    expect((await connection.request({ ...GET, timeoutMs: 300 })).body).toBe("RedRole");
+    const second = performance.now();
+    expect((await failure(connection, { ...GET, timeoutMs: 300 })).failure).toBe("timeout");
+    expect(performance.now() - second).toBeGreaterThanOrEqual(290);
+    expect(raw.connections).toHaveLength(1); // the same socket carried both
+    await connection.close();
+  });
+
+  it("lets a deadline that passes after its request was answered fail nothing", async () => {
+    const raw = await startRaw((socket) => socket.write(OK));
+    const connection = new ImdsConnection(raw.target, true);
+    expect((await connection.request({ ...GET, timeoutMs: 100 })).body).toBe("RedRole");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await connection.request({ ...GET, timeoutMs: 100 })).body).toBe("RedRole");
+    await connection.close();
+  });
+
   it("calls a body cut short by the server's close unreachable, and does not send the request again", async () => {
     const raw = await startRaw((socket) => socket.end("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nRed"));
     const connection = new ImdsConnection(raw.target, true);
