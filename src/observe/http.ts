@@ -2,7 +2,7 @@ import type { AddressInfo, Server } from "node:net";
 import { RolewatchError } from "../errors.js";
 import type { WebConfig } from "../web/load.js";
 import { createWebServer, type Handler, type Request, type Response } from "../web/server.js";
-import { WebConfigWatch } from "../web/watch.js";
+import type { WebConfigWatch } from "../web/watch.js";
 import { HTTP_LIMITS, type HttpLimits } from "./http-limits.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
 
@@ -55,7 +55,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   };
   const limits = { ...HTTP_LIMITS, ...opts.limits };
   let reload: (config: WebConfig) => void = () => undefined;
-  const web = opts.webConfigFile == null ? null : new WebConfigWatch(opts.webConfigFile, {
+  // Loaded only for a web configuration file: its parser (yaml) and bcrypt would otherwise stay in memory for nothing.
+  const web = opts.webConfigFile == null ? null : new (await import("../web/watch.js")).WebConfigWatch(opts.webConfigFile, {
     onProblem: opts.onWebConfigProblem ?? (() => undefined),
     onReload: (config) => reload(config),
   });

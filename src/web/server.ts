@@ -13,9 +13,9 @@ import type { WebConfig } from "./load.js";
 import type { TlsSettings } from "./parse.js";
 
 // Not ESM imports: the ESM view of node:http reads every export, and http.WebSocket loads
-// undici, which then stays loaded (3.4 MiB of RSS on Node 24, npm run bench).
+// undici, which then stays loaded (3.4 MiB of RSS on Node 24, npm run bench). node:http2 is
+// taken only for a server that speaks it: loaded, it stays (1.8 MiB on Node 24).
 const { createServer: createHttp } = process.getBuiltinModule("node:http");
-const { createSecureServer } = process.getBuiltinModule("node:http2");
 const { createServer: createHttps } = process.getBuiltinModule("node:https");
 
 export type Request = IncomingMessage | Http2ServerRequest;
@@ -53,7 +53,7 @@ export function createWebServer(limits: HttpLimits, handler: Handler, web: WebCo
     return { server, reload: () => undefined, closeAll: () => server.closeAllConnections() };
   }
   const server = web?.settings.http2 === true
-    ? Object.assign(createSecureServer({ ...tls, ...policy(settings), ...http2Limits(limits), allowHTTP1: true }, capped(limits, handler)), http1)
+    ? Object.assign(process.getBuiltinModule("node:http2").createSecureServer({ ...tls, ...policy(settings), ...http2Limits(limits), allowHTTP1: true }, capped(limits, handler)), http1)
     : createHttps({ ...http1, ...tls, ...policy(settings) }, handler);
   // RequireAnyClientCert and VerifyClientCertIfGiven have no OpenSSL flag of their own: the
   // handshake asks for a certificate without failing, and the policy is applied once it is done.
