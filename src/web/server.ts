@@ -42,9 +42,11 @@ export function createWebServer(limits: HttpLimits, handler: Handler, web: WebCo
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    // Node checks the two timeouts above this often (30 s by default, which would let a slow
-    // client keep its connection three times as long as headersTimeout says).
-    connectionsCheckingInterval: 1_000,
+    // Node checks the two timeouts above this often: 30 s by default, which would let a slow
+    // client keep its connection three times as long as headersTimeout says; every half of it,
+    // at most 1.5 times. Not every second: that wake-up was 0.16 ms of CPU a second, more than
+    // half of what an idle daemon spends (0.26 against 0.10 ms/s on Node 24, no poll meanwhile).
+    connectionsCheckingInterval: Math.max(1, Math.floor(limits.headersTimeoutMs / 2)),
   };
   const tls = web?.tls ?? null;
   const settings = web?.settings.tls ?? null;

@@ -1,6 +1,7 @@
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer } from "../../src/observe/http.js";
+import { watch, type Connection } from "../support/raw-connection.js";
 
 const HEALTHZ = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
 
@@ -17,41 +18,16 @@ async function start(limits: Partial<HttpLimits>): Promise<HttpServer> {
   return server;
 }
 
-interface Connection {
-  socket: Socket;
-  /** Everything the server sent. */
-  received: () => string;
-  /** Resolves when the connection is closed, by either side, with the ms since it was opened. */
-  closed: Promise<number>;
-  /** Resolves when the server's answer so far holds `text`. */
-  seen: (text: string) => Promise<void>;
-}
-
 function open(s: HttpServer, send = ""): Promise<Connection> {
   return new Promise((resolve, reject) => {
-    const started = performance.now();
     const socket = connect(s.port, "127.0.0.1");
     sockets.push(socket);
-    let received = "";
-    const waiters: (() => void)[] = [];
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      received += chunk;
-      for (const w of waiters.splice(0)) w();
-    });
-    socket.on("error", () => {}); // a reset is a close here; what was received tells the rest
-    const closed = new Promise<number>((done) => socket.once("close", () => done(performance.now() - started)));
-    const seen = (text: string) =>
-      new Promise<void>((done, fail) => {
-        const check = () => (received.includes(text) ? done() : waiters.push(check));
-        check();
-        void closed.then(() => (received.includes(text) ? done() : fail(new Error(`closed having sent ${JSON.stringify(received)}`))));
-      });
+    const connection = watch(socket);
     socket.once("error", reject);
     socket.once("connect", () => {
       socket.off("error", reject);
       if (send !== "") socket.write(send);
-      resolve({ socket, received: () => received, closed, seen });
+      resolve(connection);
     });
   });
 }
@@ -77,7 +53,7 @@ describe("the HTTP server's limits", () => {
     const trickle = setInterval(() => c.socket.writable && c.socket.write("X-A: b\r\n"), 100);
     try {
       await c.seen("HTTP/1.1 408 ");
-      expect(await c.closed).toBeLessThan(5_000); // checked every second, so about 1.5 s at most
+      expect(await c.closed).toBeLessThan(5_000); // checked every half headersTimeoutMs, so about 0.75 s at most
     } finally {
       clearInterval(trickle);
     }
