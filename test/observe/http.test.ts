@@ -1,27 +1,13 @@
-import { request, type Agent } from "node:http";
+import type { Agent } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { RolewatchError } from "../../src/errors.js";
 import { startHttpServer, type HttpServer, type HttpServerOptions } from "../../src/observe/http.js";
 import { METRICS_CONTENT_TYPE } from "../../src/observe/metrics.js";
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+import { answerOf, type Answer } from "../support/http-answer.js";
 
 /** One request on its own connection unless an agent is given. */
 function call(server: HttpServer, path: string, method = "GET", agent: Agent | false = false): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { method, agent }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  return answerOf(`${server.url}${path}`, { method, agent });
 }
 
 let server: HttpServer | undefined;

@@ -7,7 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { BASH, MAN, ZSH } from "../docs/reference/commands.js";
 import { cleanEnv, MAIN } from "../support/cli.js";
 import { findTool, requireTool } from "../support/require-tool.js";
-import { BUILT, elfMachine, ensurePackages, PACKAGES, run, VERSION } from "./packages.js";
+import { BUILT, elfMachine, ensurePackages, PACKAGES, present, run, VERSION } from "./packages.js";
 
 const dpkgDeb = findTool("dpkg-deb", "apt-get install dpkg");
 const rpmbuild = findTool("rpmbuild", "apt-get install rpm");
@@ -35,15 +35,6 @@ function requireRootWithoutRolewatch(ctx: TestContext): void {
   ctx.skip(why);
 }
 
-/** Whether anything is at `path`, a dangling link included. */
-function present(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const deb = (arch: keyof typeof BUILT.deb) => join(PACKAGES, BUILT.deb[arch]);
 

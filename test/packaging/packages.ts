@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -86,4 +86,14 @@ export function run(command: string, args: string[], options: { env?: NodeJS.Pro
 export function elfMachine(head: Buffer): string {
   const machine = head.readUInt16LE(18);
   return ({ 0x3e: "x86-64", 0xb7: "aarch64" } as Record<number, string>)[machine] ?? `0x${machine.toString(16)}`;
+}
+
+/** Whether anything is at `path`, a dangling symbolic link included (existsSync follows links). */
+export function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

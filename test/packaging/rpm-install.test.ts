@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { findTool, requireTool } from "../support/require-tool.js";
 import { arm64Libraries, emulated, qemu } from "./emulation.js";
-import { BUILT, ensurePackages, PACKAGES, REPO, VERSION } from "./packages.js";
+import { BUILT, ensurePackages, PACKAGES, present, REPO, VERSION } from "./packages.js";
 import { rpmRoot, type RpmRoot } from "./rpm-root.js";
 
 const rpmbuild = findTool("rpmbuild", "apt-get install rpm");
@@ -154,12 +154,3 @@ describe.each(Object.keys(BUILT.rpm) as (keyof typeof BUILT.rpm)[])("the %s .rpm
   });
 });
 
-/** Whether anything is at `path`, a dangling link included. */
-function present(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,6 +5,7 @@ import { connect, type TLSSocket } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer } from "../../src/observe/http.js";
 import { makeTestPki, OPENSSL, type TestPki } from "../support/certs.js";
+import { watch, type Connection } from "../support/raw-connection.js";
 import { requireTool } from "../support/require-tool.js";
 
 /*
@@ -35,41 +36,17 @@ async function start(http2: boolean, limits: Partial<HttpLimits>): Promise<HttpS
   return server;
 }
 
-interface Connection {
-  socket: TLSSocket;
-  received: () => string;
-  /** Resolves when the connection is closed, by either side, with the ms since it was opened. */
-  closed: Promise<number>;
-  seen: (text: string) => Promise<void>;
-}
-
 /** An HTTP/1.1 connection over TLS; resolves once it is open (or closed before its handshake). */
-function open(s: HttpServer, send = ""): Promise<Connection> {
+function open(s: HttpServer, send = ""): Promise<Connection<TLSSocket>> {
   return new Promise((resolve) => {
-    const started = performance.now();
     const socket = connect({ host: "127.0.0.1", port: s.port, ca: pki.pem(pki.caFile), ALPNProtocols: ["http/1.1"] });
     sockets.push(socket);
-    let received = "";
-    const waiters: (() => void)[] = [];
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      received += chunk;
-      for (const w of waiters.splice(0)) w();
-    });
-    socket.on("error", () => {}); // a reset is a close here; what was received tells the rest
-    const closed = new Promise<number>((done) => socket.once("close", () => done(performance.now() - started)));
-    const seen = (text: string) =>
-      new Promise<void>((done, fail) => {
-        const check = () => (received.includes(text) ? done() : waiters.push(check));
-        check();
-        void closed.then(() => (received.includes(text) ? done() : fail(new Error(`closed having sent ${JSON.stringify(received)}`))));
-      });
-    const connection = { socket, received: () => received, closed, seen };
+    const connection = watch(socket);
     socket.once("secureConnect", () => {
       if (send !== "") socket.write(send);
       resolve(connection);
     });
-    void closed.then(() => resolve(connection));
+    void connection.closed.then(() => resolve(connection));
   });
 }
 

@@ -1,6 +1,4 @@
-import { request as httpRequest } from "node:http";
 import { connect as http2Connect } from "node:http2";
-import { request as httpsRequest } from "node:https";
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect as tlsConnect, type ConnectionOptions } from "node:tls";
@@ -8,13 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import { startHttpServer, type HttpServer } from "../../src/observe/http.js";
 import { hashOf, makeTestPki, OPENSSL, type TestPki } from "../support/certs.js";
+import { answerOf, type Answer } from "../support/http-answer.js";
 import { requireTool } from "../support/require-tool.js";
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
 let pki: TestPki;
 let server: HttpServer | undefined;
@@ -49,17 +42,7 @@ async function start(webConfigFile: string): Promise<HttpServer> {
 }
 
 function get(url: string, options: { auth?: string; tls?: ConnectionOptions } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = url.startsWith("https:") ? httpsRequest : httpRequest;
-    const req = request(url, { agent: false, ...(options.auth ? { auth: options.auth } : {}), ca: pki.pem(pki.caFile), ...options.tls }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  return answerOf(url, { agent: false, ...(options.auth ? { auth: options.auth } : {}), ca: pki.pem(pki.caFile), ...options.tls });
 }
 
 /** The ALPN protocol the server chose, and the fingerprint of the certificate it showed. */
