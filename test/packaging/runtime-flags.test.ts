@@ -1,9 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUERY_DEFAULTS } from "../../src/aws/query.js";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { cleanEnv, MAIN } from "../support/cli.js";
 import { ARCH, shippedNode, UNIT_FLAGS } from "./shipped-node.js";
@@ -25,6 +28,44 @@ async function runAndSignal(node: string, nodeOptions: string, sim: Simulator): 
   return { stderr, code: await exited };
 }
 
+const READS = 6;
+
+/**
+ * IAM in front of the simulator's: each GetInstanceProfile answer padded, in
+ * the role's URL-encoded trust policy, to a few KiB under the agent's cap on
+ * an AWS answer, the largest the agent ever holds.
+ */
+async function paddedIam(awsUrl: string): Promise<{ url: string; served: () => number; server: Server }> {
+  let served = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      // The request as signed: its Host header is part of the signature.
+      const upstream = request(new URL(req.url ?? "/", awsUrl), { method: req.method, headers: req.headers }, (answer) => {
+        const parts: Buffer[] = [];
+        answer.on("data", (c: Buffer) => parts.push(c));
+        answer.on("end", () => {
+          let body = Buffer.concat(parts).toString("utf8");
+          if (body.includes("</AssumeRolePolicyDocument>")) {
+            const pad = "%20".repeat(Math.floor((QUERY_DEFAULTS.maxBodyBytes - 4096 - Buffer.byteLength(body)) / 3));
+            body = body.replace("</AssumeRolePolicyDocument>", `${pad}</AssumeRolePolicyDocument>`);
+            served++;
+          }
+          const headers = { ...answer.headers };
+          delete headers["content-length"];
+          delete headers["transfer-encoding"];
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(body);
+        });
+      });
+      upstream.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, served: () => served, server };
+}
+
 describe("the unit's node flags, on the runtime the packages bring", () => {
   let node = "";
   let sim: Simulator;
@@ -44,4 +85,37 @@ describe("the unit's node flags, on the runtime the packages bring", () => {
     expect(unit.stderr).not.toContain("Debugger listening");
     expect(unit.code).toBe(0); // still running when told to stop: SIGUSR1 did not end it either
   });
+
+  it(`hold, in their heap limits, ${READS} IAM answers at the cap on an AWS answer, each read after a rotation`, async (ctx) => {
+    if (ARCH === undefined) return ctx.skip(`no Node.js package for ${process.arch}`);
+    expect(UNIT_FLAGS).toMatch(/--max-old-space-size=\d+/);
+    const iam = await paddedIam(sim.awsUrl);
+    const args = [MAIN, "run", "--listen", "127.0.0.1:0", "--poll-interval", "1s", "--imds-endpoint", sim.imdsUrl, "--aws-iam-endpoint", iam.url, "--state-dir", mkdtempSync(join(tmpdir(), "rolewatch-heap-"))];
+    const child = spawn(node, args, { env: cleanEnv({ NODE_OPTIONS: UNIT_FLAGS, AWS_ENDPOINT_URL: sim.awsUrl }), stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      const started = await Promise.race([
+        new Promise<string>((resolve) => createInterface({ input: child.stdout }).on("line", (l) => l.includes('"agent-started"') && resolve(l))),
+        exited.then((code) => Promise.reject(new Error(`rolewatch run exited ${code} before it started: ${stderr}`))),
+      ]);
+      const url = (JSON.parse(started) as { rolewatch: { config: { http: { url: string } } } }).rolewatch.config.http.url;
+      const okReads = async () => Number(/^rolewatch_control_plane_requests_total\{api="iam",outcome="ok"\} (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+      for (let i = 1; i <= READS; i++) {
+        // A new AccessKeyId is a change in IMDS, and a change triggers a read of the profile.
+        if (i > 1) await fetch(`${sim.imdsUrl}/rolewatch-sim/rotate`, { method: "POST" });
+        const deadline = Date.now() + 20_000;
+        while ((await okReads()) < i && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        expect(child.exitCode, stderr).toBeNull();
+        expect(await okReads(), (await (await fetch(`${url}/metrics`)).text()).split("\n").filter((l) => l.includes("control_plane_requests")).join("\n") + stderr).toBeGreaterThanOrEqual(i);
+      }
+      expect(iam.served()).toBeGreaterThanOrEqual(READS);
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+      iam.server.close();
+    }
+    expect(stderr).not.toMatch(/heap out of memory/i);
+  }, 180_000);
 });
