@@ -75,19 +75,18 @@ export class RealDeadline {
   #expire: (() => void) | null = null;
 
   set(ms: number, expire: () => void): void {
-    this.#expire = expire;
     if (this.#timer !== null && this.#ms === ms) {
       this.#timer.refresh();
-      return;
+    } else {
+      this.stop();
+      this.#ms = ms;
+      this.#timer = setTimeout(() => {
+        const due = this.#expire;
+        this.#expire = null;
+        due?.();
+      }, ms).unref();
     }
-    this.stop();
     this.#expire = expire;
-    this.#ms = ms;
-    this.#timer = setTimeout(() => {
-      const due = this.#expire;
-      this.#expire = null;
-      due?.();
-    }, ms).unref();
   }
 
   /** Nothing runs when the time comes; the timer stays, to be set again. */
