@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,21 +11,39 @@ import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { cleanEnv, MAIN } from "../support/cli.js";
 import { ARCH, shippedNode, UNIT_FLAGS } from "./shipped-node.js";
 
-/** `rolewatch run` with NODE_OPTIONS, sent SIGUSR1 once it has started; then what it wrote to stderr, and its exit code. */
-async function runAndSignal(node: string, nodeOptions: string, sim: Simulator): Promise<{ stderr: string; code: number | null }> {
-  const args = [MAIN, "run", "--listen", "127.0.0.1:0", "--imds-endpoint", sim.imdsUrl, "--state-dir", mkdtempSync(join(tmpdir(), "rolewatch-flags-"))];
-  // --inspect-port=0: where an inspector opens, on a port of its own, so that tests running at once do not collide.
-  const child = spawn(node, args, { env: cleanEnv({ NODE_OPTIONS: `${nodeOptions} --inspect-port=0`, AWS_ENDPOINT_URL: sim.awsUrl }), stdio: ["ignore", "pipe", "pipe"] });
+interface UnitRun {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** Its agent-started line; rejected if it exits first. */
+  started: Promise<string>;
+}
+
+/** `rolewatch run` on `node` with NODE_OPTIONS `nodeOptions`, against the simulator, with `flags` besides. */
+function startRun(node: string, nodeOptions: string, sim: Simulator, flags: string[] = []): UnitRun {
+  const args = [MAIN, "run", "--listen", "127.0.0.1:0", "--imds-endpoint", sim.imdsUrl, "--state-dir", mkdtempSync(join(tmpdir(), "rolewatch-flags-")), ...flags];
+  const child = spawn(node, args, { env: cleanEnv({ NODE_OPTIONS: nodeOptions, AWS_ENDPOINT_URL: sim.awsUrl }), stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-  await new Promise<void>((resolve) => createInterface({ input: child.stdout }).on("line", (l) => l.includes('"agent-started"') && resolve()));
-  child.kill("SIGUSR1");
+  const started = Promise.race([
+    new Promise<string>((resolve) => createInterface({ input: child.stdout }).on("line", (l) => l.includes('"agent-started"') && resolve(l))),
+    exited.then((code) => Promise.reject(new Error(`rolewatch run exited ${code} before it started: ${stderr}`))),
+  ]);
+  return { child, stderr: () => stderr, exited, started };
+}
+
+/** `rolewatch run` with NODE_OPTIONS, sent SIGUSR1 once it has started; then what it wrote to stderr, and its exit code. */
+async function runAndSignal(node: string, nodeOptions: string, sim: Simulator): Promise<{ stderr: string; code: number | null }> {
+  // --inspect-port=0: where an inspector opens, on a port of its own, so that tests running at once do not collide.
+  const run = startRun(node, `${nodeOptions} --inspect-port=0`, sim);
+  await run.started;
+  run.child.kill("SIGUSR1");
   // The inspector says so on stderr at once when it opens; give it ample time to.
   const deadline = Date.now() + 3_000;
-  while (Date.now() < deadline && !stderr.includes("Debugger listening")) await new Promise((r) => setTimeout(r, 50));
-  child.kill("SIGTERM");
-  return { stderr, code: await exited };
+  while (Date.now() < deadline && !run.stderr().includes("Debugger listening")) await new Promise((r) => setTimeout(r, 50));
+  run.child.kill("SIGTERM");
+  return { stderr: run.stderr(), code: await run.exited };
 }
 
 const READS = 6;
@@ -90,16 +108,9 @@ describe("the unit's node flags, on the runtime the packages bring", () => {
     if (ARCH === undefined) return ctx.skip(`no Node.js package for ${process.arch}`);
     expect(UNIT_FLAGS).toMatch(/--max-old-space-size=\d+/);
     const iam = await paddedIam(sim.awsUrl);
-    const args = [MAIN, "run", "--listen", "127.0.0.1:0", "--poll-interval", "1s", "--imds-endpoint", sim.imdsUrl, "--aws-iam-endpoint", iam.url, "--state-dir", mkdtempSync(join(tmpdir(), "rolewatch-heap-"))];
-    const child = spawn(node, args, { env: cleanEnv({ NODE_OPTIONS: UNIT_FLAGS, AWS_ENDPOINT_URL: sim.awsUrl }), stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const { child, stderr, exited, started: startedLine } = startRun(node, UNIT_FLAGS, sim, ["--poll-interval", "1s", "--aws-iam-endpoint", iam.url]);
     try {
-      const started = await Promise.race([
-        new Promise<string>((resolve) => createInterface({ input: child.stdout }).on("line", (l) => l.includes('"agent-started"') && resolve(l))),
-        exited.then((code) => Promise.reject(new Error(`rolewatch run exited ${code} before it started: ${stderr}`))),
-      ]);
+      const started = await startedLine;
       const url = (JSON.parse(started) as { rolewatch: { config: { http: { url: string } } } }).rolewatch.config.http.url;
       const okReads = async () => Number(/^rolewatch_control_plane_requests_total\{api="iam",outcome="ok"\} (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
       for (let i = 1; i <= READS; i++) {
@@ -107,8 +118,8 @@ describe("the unit's node flags, on the runtime the packages bring", () => {
         if (i > 1) await fetch(`${sim.imdsUrl}/rolewatch-sim/rotate`, { method: "POST" });
         const deadline = Date.now() + 20_000;
         while ((await okReads()) < i && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-        expect(child.exitCode, stderr).toBeNull();
-        expect(await okReads(), (await (await fetch(`${url}/metrics`)).text()).split("\n").filter((l) => l.includes("control_plane_requests")).join("\n") + stderr).toBeGreaterThanOrEqual(i);
+        expect(child.exitCode, stderr()).toBeNull();
+        expect(await okReads(), (await (await fetch(`${url}/metrics`)).text()).split("\n").filter((l) => l.includes("control_plane_requests")).join("\n") + stderr()).toBeGreaterThanOrEqual(i);
       }
       expect(iam.served()).toBeGreaterThanOrEqual(READS);
     } finally {
@@ -116,6 +127,6 @@ describe("the unit's node flags, on the runtime the packages bring", () => {
       await exited;
       iam.server.close();
     }
-    expect(stderr).not.toMatch(/heap out of memory/i);
+    expect(stderr()).not.toMatch(/heap out of memory/i);
   }, 180_000);
 });
